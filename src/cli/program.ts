@@ -1,0 +1,13 @@
+import { Command } from 'commander';
+import { MKB_VERSION } from '../version.js';
+
+export async function run(argv: readonly string[]): Promise<number> {
+  const program = new Command('mkb').version(MKB_VERSION, '--version').exitOverride();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number') return error.exitCode;
+    throw error;
+  }
+}
