@@ -1,0 +1,108 @@
+import { chmod, mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { sha256Bytes, sha256File } from './hash-file.js';
+import type { StoreLayout } from './store-layout.js';
+import { tempName } from './store-layout.js';
+
+export interface CasOptions {
+  readonly layout: StoreLayout;
+  readonly pid: number;
+  readonly random: () => number;
+}
+
+/**
+ * Blobs by SHA-256 under cas/blobs/ab/<digest>: written to cas/tmp, fsynced, renamed into place (atomic; a
+ * racing writer of the same digest renames identical bytes). Blobs this process did not write are verified
+ * before they are trusted.
+ */
+export class Cas {
+  readonly #o: CasOptions;
+  readonly #trusted = new Set<string>();
+
+  constructor(options: CasOptions) {
+    this.#o = options;
+  }
+
+  path(digest: string): string {
+    return this.#o.layout.blob(digest);
+  }
+
+  async has(digest: string): Promise<number | undefined> {
+    const s = await stat(this.path(digest)).catch(() => undefined);
+    return s?.size;
+  }
+
+  /** Moves a finished file into the store (same filesystem), after hashing and fsyncing it. */
+  async adoptFile(file: string): Promise<{ digest: string; size: number }> {
+    const { digest, size } = await sha256File(file, { fsync: true });
+    const target = this.path(digest);
+    if (this.#trusted.has(digest) || (await this.has(digest)) === size) {
+      await unlink(file);
+    } else {
+      await mkdir(dirname(target), { recursive: true });
+      await chmod(file, 0o444);
+      await rename(file, target);
+    }
+    this.#trusted.add(digest);
+    return { digest, size };
+  }
+
+  /** Writes bytes as a blob: temp → fsync → rename. */
+  async putBytes(bytes: Uint8Array): Promise<string> {
+    const digest = sha256Bytes(bytes);
+    if (this.#trusted.has(digest)) return digest;
+    const tmp = await this.writeTemp(bytes);
+    const target = this.path(digest);
+    await mkdir(dirname(target), { recursive: true });
+    await rename(tmp, target);
+    this.#trusted.add(digest);
+    return digest;
+  }
+
+  /** Writes a file in cas/tmp durably and returns its path (for callers that rename it elsewhere). */
+  async writeTemp(bytes: Uint8Array | string): Promise<string> {
+    await mkdir(this.#o.layout.tmp, { recursive: true });
+    const tmp = join(this.#o.layout.tmp, tempName(this.#o.pid, this.#o.random));
+    const handle = await open(tmp, 'w', 0o444);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return tmp;
+  }
+
+  /**
+   * Checks a blob's content against its digest unless this process wrote or already verified it.
+   * A corrupt blob is deleted (so the next writer can restore it) and reported as false.
+   */
+  async verify(digest: string): Promise<boolean> {
+    if (this.#trusted.has(digest)) return true;
+    const actual = await sha256File(this.path(digest)).catch(() => undefined);
+    if (actual?.digest === digest) {
+      this.#trusted.add(digest);
+      return true;
+    }
+    if (actual !== undefined) await rm(this.path(digest), { force: true });
+    return false;
+  }
+
+  /** Reads a blob, verified; undefined when missing or corrupt. */
+  async read(digest: string): Promise<Buffer | undefined> {
+    const bytes = await readFile(this.path(digest)).catch(() => undefined);
+    if (bytes === undefined) return undefined;
+    if (!this.#trusted.has(digest)) {
+      if (sha256Bytes(bytes) !== digest) {
+        await rm(this.path(digest), { force: true });
+        return undefined;
+      }
+      this.#trusted.add(digest);
+    }
+    return bytes;
+  }
+
+  forget(digest: string): void {
+    this.#trusted.delete(digest);
+  }
+}

@@ -1,0 +1,189 @@
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NodeId } from '../errors/failures.js';
+import type { NodeKey } from '../graph/keys.js';
+import { writeActionFile } from './action-file.js';
+import { Cas } from './cas.js';
+import { blobsOf, commitTree } from './commit-tree.js';
+import { CorruptBlobError } from './corrupt-blob-error.js';
+import { indexFileHealth } from './index-health.js';
+import { Leases } from './leases.js';
+import type { MaterializeOptions } from './materialize.js';
+import { copyTreeTo, hotTree } from './materialize.js';
+import { rebuildIndex } from './rebuild-index.js';
+import { StatCacheHasher } from './stat-cache-hasher.js';
+import { INDEX_FORMAT, StoreIndex } from './store-index.js';
+import { StoreLayout, tempName } from './store-layout.js';
+import { sweepAbandoned } from './sweep.js';
+import type { CommitRequest, ExecutorStore, HistoryEntry, LatestEntry, OutputRecord } from './types.js';
+
+export interface LocalStoreOptions {
+  readonly root: string;
+  readonly pid: number;
+  readonly host: string;
+  readonly now: () => number;
+  readonly random: () => number;
+  readonly isAlive: (pid: number) => boolean;
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Store problems the build survives (corrupt blob, rebuilt index) go here as warnings. */
+  readonly warn: (message: string, hint?: string) => void;
+}
+
+/** The local content-addressed store: LMDB index + cas/ blobs + hot trees (DESIGN §4). */
+export class LocalStore implements ExecutorStore {
+  readonly layout: StoreLayout;
+  readonly cas: Cas;
+  readonly index: StoreIndex;
+  readonly hasher: StatCacheHasher;
+  readonly #o: LocalStoreOptions;
+  readonly #leases: Leases;
+  #historySeq = 0;
+
+  private constructor(options: LocalStoreOptions, index: StoreIndex) {
+    this.#o = options;
+    this.layout = new StoreLayout(options.root);
+    this.cas = new Cas({ layout: this.layout, pid: options.pid, random: options.random });
+    this.index = index;
+    this.hasher = new StatCacheHasher(index);
+    this.#leases = new Leases({
+      index, owner: { pid: options.pid, host: options.host, since: 0 }, isAlive: options.isAlive, sleep: options.sleep, now: options.now,
+    });
+  }
+
+  /** Opens (or creates) a store; a broken or other-format index is moved aside and rebuilt from cas/. */
+  static async open(options: LocalStoreOptions): Promise<LocalStore> {
+    const layout = new StoreLayout(options.root);
+    await mkdir(layout.root, { recursive: true });
+    const health = await indexFileHealth(layout.index);
+    if (health === 'broken') await moveAside(layout, options, 'its LMDB file is damaged');
+    let index = openIndex(layout.index);
+    if (index === undefined) {
+      await moveAside(layout, options, 'LMDB could not open it');
+      index = new StoreIndex(layout.index);
+    }
+    const format = index.format();
+    if (format !== undefined && format !== INDEX_FORMAT) {
+      await index.close();
+      await moveAside(layout, options, `it has format ${format}, this mkb uses ${INDEX_FORMAT}`);
+      index = new StoreIndex(layout.index);
+    }
+    const store = new LocalStore(options, index);
+    if (index.format() === undefined) {
+      await rebuildIndex({ index, cas: store.cas, layout, warn: options.warn, now: options.now });
+      await index.meta.put('format', INDEX_FORMAT);
+    }
+    await sweepAbandoned(layout, options.isAlive);
+    return store;
+  }
+
+  get materializeOptions(): MaterializeOptions {
+    return { layout: this.layout, cas: this.cas, pid: this.#o.pid, random: this.#o.random };
+  }
+
+  async lookup(key: NodeKey): Promise<OutputRecord | undefined> {
+    const record = this.index.ac.get(key);
+    if (record === undefined) return undefined;
+    if ((await stat(this.cas.path(record.digest)).catch(() => undefined)) === undefined) {
+      this.#o.warn(`cache entry ${key.slice(0, 12)} names a missing tree ${record.digest.slice(0, 12)}; rebuilding it`);
+      await this.dropKey(key);
+      return undefined;
+    }
+    void this.index.lastUse.put(key, this.#o.now());
+    return record;
+  }
+
+  withLease<T>(key: NodeKey, signal: AbortSignal, fn: () => Promise<T>): Promise<T | undefined> {
+    return this.#leases.with(key, signal, fn);
+  }
+
+  async newStagingDir(): Promise<string> {
+    const dir = join(this.layout.staging, tempName(this.#o.pid, this.#o.random));
+    await mkdir(dir, { recursive: true });
+    return dir;
+  }
+
+  async discardStaging(dir: string): Promise<void> {
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  async commitTree(request: CommitRequest): Promise<OutputRecord> {
+    const tree = await commitTree(this.cas, request.dir);
+    const record: OutputRecord = {
+      digest: tree.digest, kind: request.kind, bytes: tree.bytes, files: tree.files, durationMs: request.durationMs, created: this.#o.now(),
+    };
+    for (const [digest, size] of blobsOf(tree.digest, tree.manifest)) void this.index.blobs.put(digest, size);
+    if (request.cache) {
+      await writeActionFile(this.cas, this.layout, { key: request.key, record, preimage: request.preimage });
+      // Awaited: the entry must be visible to other processes before the lease is released.
+      await Promise.all([
+        this.index.preimages.put(request.key, request.preimage),
+        this.index.lastUse.put(request.key, record.created),
+        this.index.ac.put(request.key, record),
+      ]);
+    }
+    return record;
+  }
+
+  async readOnlyTree(digest: string): Promise<string> {
+    return this.#guard(digest, () => hotTree(this.materializeOptions, digest));
+  }
+
+  async copyTree(digest: string, dest: string): Promise<void> {
+    await this.#guard(digest, () => copyTreeTo(this.materializeOptions, digest, dest));
+  }
+
+  /** A corrupt blob drops every entry whose tree needs it, so the next build rebuilds instead of failing again. */
+  async #guard<T>(tree: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof CorruptBlobError) {
+        this.#o.warn(`blob ${error.digest.slice(0, 12)} is corrupt; dropped the cache entries that use tree ${tree.slice(0, 12)}`);
+        for (const { key, value } of this.index.ac.getRange()) if (value.digest === tree) await this.dropKey(key as NodeKey);
+      }
+      throw error;
+    }
+  }
+
+  async dropKey(key: NodeKey): Promise<void> {
+    await this.index.ac.remove(key);
+    await this.index.preimages.remove(key);
+    await this.index.lastUse.remove(key);
+    await rm(this.layout.action(key), { force: true });
+  }
+
+  recordHistory(entry: HistoryEntry): void {
+    void this.index.history.put([entry.at, this.#o.pid, this.#historySeq++], entry);
+  }
+
+  recordLatest(node: NodeId, entry: LatestEntry): void {
+    void this.index.latest.put(node, entry);
+  }
+
+  latest(node: NodeId): LatestEntry | undefined {
+    return this.index.latest.get(node);
+  }
+
+  history(): HistoryEntry[] {
+    return [...this.index.history.getRange()].map(({ value }) => value);
+  }
+
+  async close(): Promise<void> {
+    await this.index.flushed();
+    await this.index.close();
+  }
+}
+
+function openIndex(path: string): StoreIndex | undefined {
+  try {
+    return new StoreIndex(path);
+  } catch {
+    return undefined;
+  }
+}
+
+async function moveAside(layout: StoreLayout, options: LocalStoreOptions, why: string): Promise<void> {
+  const aside = `${layout.index}.broken-${options.now()}`;
+  await rename(layout.index, aside).catch(() => rm(layout.index, { recursive: true, force: true }));
+  options.warn(`the store index was moved aside to ${aside} because ${why}; rebuilding it from cas/`);
+}

@@ -1,0 +1,103 @@
+import { chmod, copyFile, lchown, link, mkdir, rename, rm, stat, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Cas } from './cas.js';
+import { CorruptBlobError } from './corrupt-blob-error.js';
+import type { StoreLayout } from './store-layout.js';
+import { tempName } from './store-layout.js';
+import type { ManifestEntry, TreeManifest } from './tree-manifest.js';
+import { parseManifest } from './tree-manifest.js';
+
+export interface MaterializeOptions {
+  readonly layout: StoreLayout;
+  readonly cas: Cas;
+  readonly pid: number;
+  readonly random: () => number;
+}
+
+export async function loadManifest(cas: Cas, digest: string): Promise<TreeManifest | undefined> {
+  const bytes = await cas.read(digest);
+  return bytes === undefined ? undefined : parseManifest(bytes.toString('utf8'));
+}
+
+/**
+ * The read-only hot copy of a tree under trees/<digest>, built once from verified blobs (temp dir, then
+ * rename) and shared by every reader. Nothing may write into it.
+ */
+export async function hotTree(options: MaterializeOptions, digest: string): Promise<string> {
+  const target = options.layout.tree(digest);
+  if ((await stat(target).catch(() => undefined))?.isDirectory() === true) return target;
+  const manifest = await loadManifest(options.cas, digest);
+  if (manifest === undefined) throw new CorruptBlobError(digest, digest, options.cas.path(digest));
+  await mkdir(options.layout.trees, { recursive: true });
+  const tmp = join(options.layout.trees, `.tmp-${tempName(options.pid, options.random)}`);
+  try {
+    await writeTree({ options, manifest, tree: digest, dest: tmp });
+    await rename(tmp, target).catch(async (error: unknown) => {
+      // Another process finished the same tree first: theirs is identical.
+      if ((await stat(target).catch(() => undefined)) === undefined) throw error;
+    });
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  return target;
+}
+
+async function writeTree(args: { options: MaterializeOptions; manifest: TreeManifest; tree: string; dest: string }): Promise<void> {
+  const { options, manifest, tree, dest } = args;
+  for (const entry of manifest.entries) {
+    const at = entry.path === '.' ? dest : join(dest, entry.path);
+    await writeEntry({ options, entry, at, dest, tree });
+  }
+  // Owners and modes last, deepest first, so read-only directories do not block their own contents.
+  for (const entry of [...manifest.entries].reverse()) {
+    if (entry.hardlink !== undefined) continue;
+    const at = entry.path === '.' ? dest : join(dest, entry.path);
+    await lchown(at, entry.uid, entry.gid).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+    });
+    if (entry.type !== 'symlink') await chmod(at, entry.mode);
+  }
+}
+
+async function writeEntry(args: { options: MaterializeOptions; entry: ManifestEntry; at: string; dest: string; tree: string }): Promise<void> {
+  const { options, entry, at, dest, tree } = args;
+  switch (entry.type) {
+    case 'dir':
+      await mkdir(at, { recursive: true });
+      return;
+    case 'file': {
+      if (entry.hardlink !== undefined) {
+        await link(join(dest, entry.hardlink), at);
+        return;
+      }
+      const digest = entry.digest ?? '';
+      if (!(await options.cas.verify(digest))) throw new CorruptBlobError(tree, digest, options.cas.path(digest));
+      await copyFile(options.cas.path(digest), at);
+      return;
+    }
+    case 'symlink':
+      await symlink(entry.target ?? '', at);
+      return;
+    case 'char':
+    case 'block':
+    case 'fifo':
+    case 'socket': {
+      const { execa } = await import('execa');
+      if (entry.type === 'fifo') await execa('mkfifo', [at]);
+      else if (entry.type === 'socket') return; // sockets cannot be recreated meaningfully; mkosi drops them too
+      else await execa('mknod', [at, entry.type === 'char' ? 'c' : 'b', String(entry.rdev?.major ?? 0), String(entry.rdev?.minor ?? 0)]);
+      return;
+    }
+  }
+}
+
+/**
+ * Copies a tree to `dest` for a stage that will modify it: a reflink where the filesystem can, else a
+ * copy, never a hardlink, so a mutable stage shares no inodes with the store.
+ */
+export async function copyTreeTo(options: MaterializeOptions, digest: string, dest: string): Promise<void> {
+  const source = await hotTree(options, digest);
+  await mkdir(dest, { recursive: true });
+  const { execa } = await import('execa');
+  await execa('cp', ['-a', '--reflink=auto', '--no-target-directory', source, dest]);
+}

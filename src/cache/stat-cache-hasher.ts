@@ -1,0 +1,78 @@
+import type { BigIntStats } from 'node:fs';
+import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { err, ok } from '../errors/result.js';
+import type { Result } from '../errors/result.js';
+import type { FileHasher } from '../graph/inputs.js';
+import { sha256Bytes } from './hash-file.js';
+import type { StatRecord, StoreIndex } from './store-index.js';
+
+type Xxh64 = (bytes: Uint8Array) => bigint;
+let xxh64: Promise<Xxh64> | undefined;
+
+/** xxhash-wasm is loaded only when a file actually changed, so a no-op build never pays for it. */
+function loadXxh64(): Promise<Xxh64> {
+  xxh64 ??= import('xxhash-wasm').then(async (m) => {
+    const api = await m.default();
+    return (bytes: Uint8Array) => api.h64Raw(bytes);
+  });
+  return xxh64;
+}
+
+function sameStat(record: StatRecord, s: BigIntStats): boolean {
+  return record.dev === String(s.dev) && record.ino === String(s.ino) && record.size === String(s.size)
+    && record.mtimeNs === String(s.mtimeNs) && record.ctimeNs === String(s.ctimeNs);
+}
+
+/**
+ * Digests input files through the store's stat cache: an unchanged (dev, ino, size, mtime_ns, ctime_ns)
+ * reuses the recorded SHA-256 without reading the file; a changed stat reads the file and checks XXH64
+ * first, so a touched but identical file costs one fast hash instead of a SHA-256.
+ */
+export class StatCacheHasher implements FileHasher {
+  readonly #index: StoreIndex;
+
+  constructor(index: StoreIndex) {
+    this.#index = index;
+  }
+
+  async hash(root: string, paths: readonly string[]): Promise<Result<Record<string, string>, { readonly path: string }>> {
+    const out: Record<string, string> = {};
+    for (const rel of [...paths].sort()) {
+      const done = await this.#visit(root, rel, out);
+      if (!done) return err({ path: rel });
+    }
+    return ok(out);
+  }
+
+  async #visit(root: string, rel: string, out: Record<string, string>): Promise<boolean> {
+    const abs = join(root, rel);
+    const s = await lstat(abs, { bigint: true }).catch(() => undefined);
+    if (s === undefined) return false;
+    if (s.isDirectory()) {
+      for (const name of (await readdir(abs)).sort()) await this.#visit(root, `${rel}/${name}`, out);
+      return true;
+    }
+    if (s.isSymbolicLink()) {
+      out[rel] = `symlink:${await readlink(abs)}`;
+      return true;
+    }
+    out[rel] = await this.digest(abs, s);
+    return true;
+  }
+
+  /** SHA-256 of one file, via the stat cache. */
+  async digest(abs: string, s: BigIntStats): Promise<string> {
+    const cached = this.#index.stat.get(abs);
+    if (cached !== undefined && sameStat(cached, s)) return cached.sha256;
+    const bytes = await readFile(abs);
+    const fast = (await loadXxh64())(bytes).toString(16);
+    const sha256 = cached !== undefined && cached.xxh64 === fast && cached.size === String(s.size) ? cached.sha256 : sha256Bytes(bytes);
+    const record: StatRecord = {
+      dev: String(s.dev), ino: String(s.ino), size: String(s.size), mtimeNs: String(s.mtimeNs), ctimeNs: String(s.ctimeNs),
+      xxh64: fast, sha256,
+    };
+    void this.#index.stat.put(abs, record);
+    return sha256;
+  }
+}

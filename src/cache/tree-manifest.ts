@@ -1,0 +1,98 @@
+import type { Stats } from 'node:fs';
+import { lstat, readdir, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { canonicalJson } from '../util/canonical-json.js';
+
+export type EntryType = 'file' | 'dir' | 'symlink' | 'char' | 'block' | 'fifo' | 'socket';
+
+/** One path of a tree. Timestamps are not part of a tree's identity (outputs clamp them to SOURCE_DATE_EPOCH). */
+export interface ManifestEntry {
+  /** Relative posix path; '.' is the root directory. */
+  readonly path: string;
+  readonly type: EntryType;
+  /** Permission bits including setuid/setgid/sticky. */
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly size?: number;
+  readonly digest?: string;
+  readonly target?: string;
+  /** For the second and later paths of a hardlink group: the group's first path. */
+  readonly hardlink?: string;
+  readonly rdev?: { readonly major: number; readonly minor: number };
+  /** Extended attributes, values base64. */
+  readonly xattrs?: Readonly<Record<string, string>>;
+}
+
+export interface TreeManifest {
+  readonly version: 1;
+  readonly entries: readonly ManifestEntry[];
+}
+
+export function manifestText(manifest: TreeManifest): string {
+  return canonicalJson(manifest);
+}
+
+export function parseManifest(text: string): TreeManifest | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null) return undefined;
+    const m = value as { version?: unknown; entries?: unknown };
+    if (m.version !== 1 || !Array.isArray(m.entries)) return undefined;
+    return value as TreeManifest;
+  } catch {
+    return undefined;
+  }
+}
+
+function typeOf(s: Stats): EntryType {
+  if (s.isFile()) return 'file';
+  if (s.isDirectory()) return 'dir';
+  if (s.isSymbolicLink()) return 'symlink';
+  if (s.isCharacterDevice()) return 'char';
+  if (s.isBlockDevice()) return 'block';
+  if (s.isFIFO()) return 'fifo';
+  return 'socket';
+}
+
+/** A scanned path: its manifest fields, plus where the file is, for regular files still to be stored. */
+export interface ScannedEntry {
+  readonly entry: Omit<ManifestEntry, 'digest'>;
+  readonly absolute: string;
+}
+
+/**
+ * Walks a tree without following symlinks, in sorted order, recording hardlink groups by inode.
+ * Digests are filled in by the caller as files move into the store.
+ */
+export async function scanTree(root: string): Promise<ScannedEntry[]> {
+  const out: ScannedEntry[] = [];
+  const firstPathOfInode = new Map<string, string>();
+  const visit = async (rel: string, abs: string): Promise<void> => {
+    const s = await lstat(abs);
+    const type = typeOf(s);
+    const base = { path: rel, type, mode: s.mode & 0o7777, uid: s.uid, gid: s.gid };
+    if (type === 'file') {
+      const inode = `${s.dev}:${s.ino}`;
+      const first = s.nlink > 1 ? firstPathOfInode.get(inode) : undefined;
+      if (first !== undefined) {
+        out.push({ entry: { ...base, hardlink: first }, absolute: abs });
+        return;
+      }
+      if (s.nlink > 1) firstPathOfInode.set(inode, rel);
+      out.push({ entry: { ...base, size: s.size }, absolute: abs });
+    } else if (type === 'symlink') {
+      out.push({ entry: { ...base, target: await readlink(abs) }, absolute: abs });
+    } else if (type === 'char' || type === 'block') {
+      out.push({ entry: { ...base, rdev: { major: Math.floor(s.rdev / 256) & 0xfff, minor: (s.rdev & 0xff) | ((s.rdev >> 12) & 0xfff00) } }, absolute: abs });
+    } else {
+      out.push({ entry: base, absolute: abs });
+    }
+    if (type === 'dir') {
+      const names = (await readdir(abs)).sort();
+      for (const name of names) await visit(rel === '.' ? name : `${rel}/${name}`, join(abs, name));
+    }
+  };
+  await visit('.', root);
+  return out;
+}

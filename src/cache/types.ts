@@ -1,0 +1,66 @@
+import type { NodeId } from '../errors/failures.js';
+import type { KeyPreimage, NodeKey, Sha256 } from '../graph/keys.js';
+
+/** Action-cache value: what a node key produced. */
+export interface OutputRecord {
+  /** Manifest digest of the output tree: the output's identity. */
+  readonly digest: Sha256;
+  readonly kind: string;
+  /** Sum of regular file sizes in the tree. */
+  readonly bytes: number;
+  readonly files: number;
+  readonly durationMs: number;
+  readonly created: number;
+}
+
+export type HistoryOutcome = 'built' | 'cached' | 'failed';
+
+/** One line of the build history (every node of every build, by every process). */
+export interface HistoryEntry {
+  readonly build: string;
+  readonly node: NodeId;
+  readonly kind: string;
+  readonly key: NodeKey;
+  readonly outcome: HistoryOutcome;
+  readonly ms: number;
+  readonly pid: number;
+  readonly at: number;
+  readonly digest?: Sha256;
+}
+
+/** The last key each node id had, and its pre-image, so `explain` can diff against it. */
+export interface LatestEntry {
+  readonly key: NodeKey;
+  readonly preimage: KeyPreimage;
+  readonly digest?: Sha256;
+  readonly ms?: number;
+  readonly at: number;
+}
+
+/** The narrow view of a store that the executor needs (R13); tests may substitute it. */
+export interface ExecutorStore {
+  lookup(key: NodeKey): Promise<OutputRecord | undefined>;
+  /**
+   * Runs `fn` holding the cross-process lease for `key`; waits while another live process holds it.
+   * Resolves undefined, without running `fn`, when `signal` aborts while waiting.
+   */
+  withLease<T>(key: NodeKey, signal: AbortSignal, fn: () => Promise<T>): Promise<T | undefined>;
+  newStagingDir(): Promise<string>;
+  discardStaging(dir: string): Promise<void>;
+  /** Moves a finished output tree into the store; indexes it under `key` when `cache` is set. */
+  commitTree(request: CommitRequest): Promise<OutputRecord>;
+  readOnlyTree(digest: Sha256): Promise<string>;
+  copyTree(digest: Sha256, dest: string): Promise<void>;
+  recordHistory(entry: HistoryEntry): void;
+  recordLatest(node: NodeId, entry: LatestEntry): void;
+  latest(node: NodeId): LatestEntry | undefined;
+}
+
+export interface CommitRequest {
+  readonly key: NodeKey;
+  readonly dir: string;
+  readonly kind: string;
+  readonly preimage: KeyPreimage;
+  readonly durationMs: number;
+  readonly cache: boolean;
+}

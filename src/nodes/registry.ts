@@ -1,0 +1,23 @@
+import { fixtureMergeKind } from './fixture/fixture-merge.js';
+import { fixtureTreeKind } from './fixture/fixture-tree.js';
+import type { AnyNodeKind, KindLookup } from './types.js';
+
+/**
+ * Every node kind mkb knows. Real distribution kinds join here; the fixture kinds exist for tests and
+ * bench/ (they generate deterministic trees and need no distribution).
+ */
+export const NODE_KINDS = {
+  'fixture-tree': fixtureTreeKind,
+  'fixture-merge': fixtureMergeKind,
+} as const satisfies Readonly<Record<string, AnyNodeKind>>;
+
+export type KnownKind = keyof typeof NODE_KINDS;
+
+export function isKnownKind(kind: string): kind is KnownKind {
+  return Object.hasOwn(NODE_KINDS, kind);
+}
+
+/** The default kind lookup; tests compose their own with fake kinds. */
+export const lookupKind: KindLookup = (kind) => (isKnownKind(kind) ? NODE_KINDS[kind] : undefined);
+
+export const knownKinds = (): readonly string[] => Object.keys(NODE_KINDS).sort();
