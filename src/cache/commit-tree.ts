@@ -40,7 +40,7 @@ export async function commitTree(cas: Cas, dir: string): Promise<CommittedTree> 
 
 /** Every blob a manifest names, itself included. */
 export function blobsOf(digest: string, manifest: TreeManifest): Map<string, number> {
-  const out = new Map<string, number>([[digest, 0]]);
+  const out = new Map<string, number>([[digest, Buffer.byteLength(manifestText(manifest))]]);
   for (const e of manifest.entries) if (e.digest !== undefined) out.set(e.digest, e.size ?? 0);
   return out;
 }

@@ -31,9 +31,14 @@ function sameStat(record: StatRecord, s: BigIntStats): boolean {
  */
 export class StatCacheHasher implements FileHasher {
   readonly #index: StoreIndex;
+  readonly #read: (path: string) => Promise<Buffer>;
+  /** Records written by this process but maybe not yet committed by LMDB's batched writes. */
+  readonly #recent = new Map<string, StatRecord>();
 
-  constructor(index: StoreIndex) {
+  /** `read` is injectable so tests can prove that unchanged files are not read. */
+  constructor(index: StoreIndex, options: { read?: (path: string) => Promise<Buffer> } = {}) {
     this.#index = index;
+    this.#read = options.read ?? ((path) => readFile(path));
   }
 
   async hash(root: string, paths: readonly string[]): Promise<Result<Record<string, string>, { readonly path: string }>> {
@@ -63,15 +68,16 @@ export class StatCacheHasher implements FileHasher {
 
   /** SHA-256 of one file, via the stat cache. */
   async digest(abs: string, s: BigIntStats): Promise<string> {
-    const cached = this.#index.stat.get(abs);
+    const cached = this.#recent.get(abs) ?? this.#index.stat.get(abs);
     if (cached !== undefined && sameStat(cached, s)) return cached.sha256;
-    const bytes = await readFile(abs);
+    const bytes = await this.#read(abs);
     const fast = (await loadXxh64())(bytes).toString(16);
     const sha256 = cached !== undefined && cached.xxh64 === fast && cached.size === String(s.size) ? cached.sha256 : sha256Bytes(bytes);
     const record: StatRecord = {
       dev: String(s.dev), ino: String(s.ino), size: String(s.size), mtimeNs: String(s.mtimeNs), ctimeNs: String(s.ctimeNs),
       xxh64: fast, sha256,
     };
+    this.#recent.set(abs, record);
     void this.#index.stat.put(abs, record);
     return sha256;
   }

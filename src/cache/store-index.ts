@@ -62,6 +62,7 @@ export class StoreIndex {
 
   /** Waits until every queued write is committed. */
   async flushed(): Promise<void> {
+    await this.#env.committed;
     await this.#env.flushed;
   }
 

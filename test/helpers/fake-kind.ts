@@ -40,7 +40,6 @@ export class FakeKind {
   maxRunning = 0;
 
   constructor(options: FakeKindOptions = {}) {
-    const self = this;
     this.kind = {
       kind: options.name ?? 'fake',
       version: 1,
@@ -53,7 +52,7 @@ export class FakeKind {
       deps: (spec) => spec.params.deps,
       inputFiles: () => [],
       tools: () => [],
-      run: (spec, ctx) => self.#run(spec.params, ctx, options.auto === true),
+      run: (spec, ctx) => this.#run(spec.params, ctx, options.auto === true),
     };
   }
 
