@@ -1,0 +1,123 @@
+import { statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { globSync } from 'tinyglobby';
+import { z } from 'zod';
+import { ValueError, type ParseEnv, type ValueKind } from './kind.js';
+
+/** Expands `$VAR`/`${VAR}` (unknown ones stay as written, like os.path.expandvars) and a leading `~`. */
+export function expandPath(raw: string, env: ParseEnv): string {
+  const vars = raw.replace(/\$(\w+|\{[^}]*\})/g, (whole, name: string) => {
+    const key = name.startsWith('{') ? name.slice(1, -1) : name;
+    return env.env[key] ?? whole;
+  });
+  if (vars === '~' || vars.startsWith('~/')) return env.home + vars.slice(1);
+  return vars;
+}
+
+export interface PathOptions {
+  /** The path must exist when parsed (default true). */
+  readonly required?: boolean;
+  /** The file must not be accessible by others (mode & 0o007). */
+  readonly secret?: boolean;
+  /** The value must be absolute as written. */
+  readonly absolute?: boolean;
+  /** Literal words accepted instead of a path (e.g. ToolsTree=default). */
+  readonly constants?: readonly string[];
+}
+
+/** Resolves one path value against the parse directory and checks it. */
+export function parsePathValue(raw: string, env: ParseEnv, options: PathOptions = {}): string {
+  if (options.constants?.includes(raw)) return raw;
+  const expanded = expandPath(raw, env);
+  if (options.absolute && !isAbsolute(expanded)) throw new ValueError(`'${raw}' must be an absolute path`);
+  const path = resolve(env.cwd, expanded);
+  const required = options.required ?? true;
+  if (required || options.secret) {
+    let mode: number;
+    try {
+      mode = statSync(path).mode;
+    } catch {
+      if (!required) return path;
+      throw new ValueError(`${path} does not exist`, 'relative paths are resolved against the directory of the config being parsed');
+    }
+    if (options.secret && (mode & 0o007) !== 0) {
+      throw new ValueError(
+        `permissions of '${path}' of '${(mode & 0o7777).toString(8).padStart(4, '0')}' are too open`,
+        `restrict the file to its owner, e.g. chmod 600 ${path}`,
+      );
+    }
+  }
+  return path;
+}
+
+export function path(options: PathOptions = {}): ValueKind<string | null> {
+  return {
+    schema: z.string().nullable(), collection: false, empty: null, expects: 'a path',
+    ...(options.constants ? { choices: options.constants } : {}),
+    parse: (raw, _old, env) => (raw === '' ? null : parsePathValue(raw, env, options)),
+  };
+}
+
+/** A key or certificate: a path when it exists, otherwise kept verbatim (a PKCS#11 URI, an engine key name). */
+export function keyPath(): ValueKind<string | null> {
+  return {
+    schema: z.string().nullable(), collection: false, empty: null, expects: 'a path or URI',
+    parse(raw, _old, env) {
+      if (raw === '') return null;
+      const candidate = resolve(env.cwd, expandPath(raw, env));
+      try {
+        statSync(candidate);
+        return candidate;
+      } catch {
+        return raw;
+      }
+    },
+  };
+}
+
+/** Expands a glob pattern against the parse directory; a pattern without magic is a plain path. */
+export function globPaths(raw: string, env: ParseEnv, options: PathOptions = {}): string[] {
+  const expanded = expandPath(raw, env);
+  if (!/[*?[]/.test(expanded)) return [parsePathValue(raw, env, options)];
+  const absolute = resolve(env.cwd, expanded);
+  return globSync(absolute, { absolute: true, dot: false, onlyFiles: false, expandDirectories: false }).sort();
+}
+
+export const treeSchema = z.object({ Source: z.string(), Target: z.string().nullable() });
+export type Tree = z.infer<typeof treeSchema>;
+
+export interface TreeOptions extends PathOptions {
+  /** 'absolute': DST must be absolute (SkeletonTrees, ExtraTrees); 'relative': DST must be relative (BuildSources). */
+  readonly target: 'absolute' | 'relative';
+}
+
+/** `SRC[:DST]`. */
+export function parseTree(raw: string, env: ParseEnv, options: TreeOptions): Tree {
+  const colon = raw.indexOf(':');
+  const source = colon < 0 ? raw : raw.slice(0, colon);
+  const target = colon < 0 ? null : raw.slice(colon + 1);
+  if (target !== null) {
+    if (options.target === 'absolute' && !target.startsWith('/')) throw new ValueError(`target path '${target}' must be absolute`);
+    if (options.target === 'relative' && target.startsWith('/')) throw new ValueError(`target path '${target}' must be relative`);
+  }
+  return { Source: parsePathValue(source, env, options), Target: target === null || target === '' ? null : target };
+}
+
+export const keySourceSchema = z.object({ Source: z.string(), Type: z.enum(['file', 'engine', 'provider']) });
+export type KeySource = z.infer<typeof keySourceSchema>;
+
+/** `file`, `engine:NAME` or `provider:NAME` (certificates: no engine). */
+export function keySource(options: { readonly engine: boolean }): ValueKind<KeySource> {
+  const empty: KeySource = { Source: '', Type: 'file' };
+  return {
+    schema: keySourceSchema, collection: false, empty, expects: 'file, engine:NAME or provider:NAME',
+    parse(raw) {
+      if (raw === '') return empty;
+      const colon = raw.indexOf(':');
+      const type = colon < 0 ? raw : raw.slice(0, colon);
+      const source = colon < 0 ? '' : raw.slice(colon + 1);
+      if (type === 'file' || type === 'provider' || (type === 'engine' && options.engine)) return { Source: source, Type: type };
+      throw new ValueError(`'${raw}' is not a valid key source`, options.engine ? 'use file, engine:NAME or provider:NAME' : 'use file or provider:NAME');
+    },
+  };
+}
