@@ -1,4 +1,4 @@
-import { chmod, mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sha256Bytes, sha256File } from './hash-file.js';
 import type { StoreLayout } from './store-layout.js';
@@ -36,13 +36,11 @@ export class Cas {
   async adoptFile(file: string): Promise<{ digest: string; size: number }> {
     const { digest, size } = await sha256File(file, { fsync: true });
     const target = this.path(digest);
-    if (this.#trusted.has(digest) || (await this.has(digest)) === size) {
-      await unlink(file);
-    } else {
-      await mkdir(dirname(target), { recursive: true });
-      await chmod(file, 0o444);
-      await rename(file, target);
-    }
+    // Renaming over an existing identical blob (rather than unlinking ours) also restores it if a
+    // concurrent gc just deleted it.
+    await mkdir(dirname(target), { recursive: true });
+    await chmod(file, 0o444);
+    await rename(file, target);
     this.#trusted.add(digest);
     return { digest, size };
   }

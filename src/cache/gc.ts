@@ -12,7 +12,7 @@ export interface GcOptions {
   readonly lowWatermark?: number;
   /** Keys of the current build's closure: never evicted. */
   readonly pinned?: ReadonlySet<string>;
-  /** Orphan blobs younger than this are kept, since a concurrent build may be about to index them. */
+  /** While another process builds, orphan blobs younger than this are kept: it may be about to index them. */
   readonly orphanGraceMs?: number;
   readonly now: () => number;
 }
@@ -28,7 +28,9 @@ export interface GcResult {
  * Size-bounded LRU collection. Above the high watermark, cache entries are evicted in order of last use
  * (pinned ones never) until the blobs still referenced fit under the low watermark; unreferenced blobs and
  * hot trees are deleted. Entries go from the index before their blobs go from disk, so a concurrent reader
- * sees a miss, never a dangling entry.
+ * sees a miss. A concurrent writer that deduplicated against a blob deleted here re-creates it (adoptFile
+ * renames over existing blobs); if it loses that race its entry fails verification later: a miss, never a
+ * wrong output.
  */
 export async function collectGarbage(store: LocalStore, options: GcOptions): Promise<GcResult> {
   const { index, cas } = store;
@@ -47,6 +49,7 @@ export async function collectGarbage(store: LocalStore, options: GcOptions): Pro
   }
   const referencedBytes = (): number => [...refs.keys()].reduce((a, d) => a + (sizes.get(d) ?? 0), 0);
   let evicted = 0;
+  const freed = new Set<string>();
   if (before > options.maxBytes) {
     const low = options.maxBytes * (options.lowWatermark ?? 0.8);
     const lru = [...entryBlobs.keys()]
@@ -62,18 +65,20 @@ export async function collectGarbage(store: LocalStore, options: GcOptions): Pro
         if (left > 0) refs.set(b, left);
         else {
           refs.delete(b);
+          freed.add(b);
           current -= sizes.get(b) ?? 0;
         }
       }
     }
   }
-  const deleted = await deleteUnreferenced({ store, sizes, refs, graceMs: options.orphanGraceMs ?? 60 * 60_000, now: options.now });
+  const deleted = await deleteUnreferenced({ store, sizes, refs, freed, graceMs: store.othersBuilding() ? options.orphanGraceMs ?? 60 * 60_000 : 0, now: options.now });
   await index.flushed();
   return { before, after: total(), evictedEntries: evicted, deletedBlobs: deleted };
 }
 
 async function deleteUnreferenced(args: {
-  store: LocalStore; sizes: Map<string, number>; refs: ReadonlyMap<string, number>; graceMs: number; now: () => number;
+  store: LocalStore; sizes: Map<string, number>; refs: ReadonlyMap<string, number>; freed: ReadonlySet<string>;
+  graceMs: number; now: () => number;
 }): Promise<number> {
   const { store, sizes, refs } = args;
   let deleted = 0;
@@ -81,7 +86,8 @@ async function deleteUnreferenced(args: {
     if (refs.has(digest)) continue;
     const path = store.cas.path(digest);
     const s = await stat(path).catch(() => undefined);
-    if (s !== undefined && args.now() - s.mtimeMs < args.graceMs) continue;
+    // Orphans (unreferenced before this run) may belong to a build about to index them: keep young ones.
+    if (!args.freed.has(digest) && s !== undefined && args.now() - s.mtimeMs < args.graceMs) continue;
     await store.index.blobs.remove(digest);
     await rm(path, { force: true });
     store.cas.forget(digest);

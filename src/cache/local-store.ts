@@ -152,6 +152,14 @@ export class LocalStore implements ExecutorStore {
     await rm(this.layout.action(key), { force: true });
   }
 
+  /** Whether another live process holds a lease (is building) right now. */
+  othersBuilding(): boolean {
+    for (const { value } of this.index.leases.getRange()) {
+      if (value.pid !== this.#o.pid && (value.host !== this.#o.host || this.#o.isAlive(value.pid))) return true;
+    }
+    return false;
+  }
+
   recordHistory(entry: HistoryEntry): void {
     void this.index.history.put([entry.at, this.#o.pid, this.#historySeq++], entry);
   }

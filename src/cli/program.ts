@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { MKB_VERSION } from '../version.js';
+import { engineCommands } from './commands/engine-commands.js';
 
 export async function run(argv: readonly string[]): Promise<number> {
   const program = new Command('mkb').version(MKB_VERSION, '--version').exitOverride();
+  for (const command of engineCommands) program.addCommand(command);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -1,0 +1,63 @@
+import { collectGarbage } from '../../../cache/gc.js';
+import { renderFailure } from '../../../errors/render.js';
+import { execute } from '../../../graph/executor.js';
+import type { FailureMode } from '../../../graph/failure-mode.js';
+import type { ReporterName } from '../../../report/reporter.js';
+import { lookupKind } from '../../../nodes/registry.js';
+import { EXIT } from '../../engine/exit.js';
+import { loadPlan } from '../../engine/load-plan.js';
+import { makeReporter } from '../../engine/make-reporter.js';
+import { openStore } from '../../engine/open-store.js';
+import type { EngineRuntime } from '../../engine/runtime.js';
+import { printDryRun } from './dry-run.js';
+
+export interface BuildActionOptions {
+  /** INTERNAL plan source until the config engine compiles configs. */
+  readonly planFile?: string;
+  readonly cacheDir?: string;
+  readonly jobs?: number;
+  readonly failureMode: FailureMode;
+  readonly reporter?: ReporterName;
+  readonly profile?: string;
+  readonly dryRun: boolean;
+  /** Run `cache gc` with this high watermark after the build, pinning this build's closure. */
+  readonly maxCacheSize?: number;
+}
+
+/** The engine part of `mkb build`: plan → (dry run | execute) → exit status. */
+export async function buildAction(options: BuildActionOptions, runtime: EngineRuntime): Promise<number> {
+  const reporter = await makeReporter({ name: options.reporter, profile: options.profile, runtime });
+  const warn = (message: string, hint?: string): void =>
+    reporter.on({ type: 'warning', t: 0, message, ...(hint === undefined ? {} : { hint }) });
+  const store = await openStore({ cacheDir: options.cacheDir, runtime, warn });
+  try {
+    const plan = await loadPlan({ planFile: options.planFile, store });
+    if (!plan.ok) {
+      runtime.err(`${plan.error.map(renderFailure).join('\n')}\n`);
+      return EXIT.usage;
+    }
+    const environment = {
+      hasher: store.hasher, tools: async () => undefined, env: runtime.env,
+      epoch: runtime.env['SOURCE_DATE_EPOCH'] === undefined ? null : Number.parseInt(runtime.env['SOURCE_DATE_EPOCH'], 10),
+    };
+    if (options.dryRun) {
+      await printDryRun({ plan: plan.value, store, environment, write: runtime.out });
+      return EXIT.ok;
+    }
+    const result = await execute({
+      plan: plan.value, kinds: lookupKind, store, environment, jobs: options.jobs ?? runtime.cpus, failureMode: options.failureMode,
+      signal: runtime.signal, emit: (e) => reporter.on(e), now: runtime.now,
+      ...(runtime.shuffle ? { random: runtime.shuffle } : {}),
+      buildId: `${runtime.host}:${runtime.pid}:${runtime.now()}`, pid: runtime.pid,
+    });
+    if (options.maxCacheSize !== undefined) {
+      const pinned = new Set([...result.nodes.values()].flatMap((r) => ('key' in r ? [r.key] : [])));
+      await collectGarbage(store, { maxBytes: options.maxCacheSize, pinned, now: runtime.now });
+    }
+    if (runtime.signal.aborted) return EXIT.cancelled;
+    return result.ok ? EXIT.ok : EXIT.buildFailed;
+  } finally {
+    reporter.close();
+    await store.close();
+  }
+}

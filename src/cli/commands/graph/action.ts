@@ -1,0 +1,34 @@
+import { renderFailure } from '../../../errors/render.js';
+import type { GraphFormat } from '../../../graph/graph-formats.js';
+import { graphView, renderGraph } from '../../../graph/graph-formats.js';
+import { planStates } from '../../../graph/plan-state.js';
+import { lookupKind } from '../../../nodes/registry.js';
+import { EXIT } from '../../engine/exit.js';
+import { loadPlan } from '../../engine/load-plan.js';
+import { openStore } from '../../engine/open-store.js';
+import type { EngineRuntime } from '../../engine/runtime.js';
+
+export interface GraphActionOptions {
+  readonly planFile?: string;
+  readonly cacheDir?: string;
+  readonly format: GraphFormat;
+}
+
+/** `mkb graph`: the plan as DOT, Mermaid or JSON, each node labelled with state, key prefix and last duration. */
+export async function graphAction(options: GraphActionOptions, runtime: EngineRuntime): Promise<number> {
+  const store = await openStore({ cacheDir: options.cacheDir, runtime, warn: (m) => runtime.err(`⚠ ${m}\n`) });
+  try {
+    const plan = await loadPlan({ planFile: options.planFile, store });
+    if (!plan.ok) {
+      runtime.err(`${plan.error.map(renderFailure).join('\n')}\n`);
+      return EXIT.usage;
+    }
+    const states = await planStates({
+      plan: plan.value, kinds: lookupKind, store, environment: { hasher: store.hasher, tools: async () => undefined, env: runtime.env, epoch: null },
+    });
+    runtime.out(renderGraph(graphView(plan.value, states), options.format));
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,26 @@
+import type { LocalStore } from '../../cache/local-store.js';
+import type { Failure } from '../../errors/failures.js';
+import { err } from '../../errors/result.js';
+import type { Result } from '../../errors/result.js';
+import { compilePlan } from '../../graph/compile.js';
+import type { BuildPlan } from '../../graph/types.js';
+import { knownKinds, lookupKind } from '../../nodes/registry.js';
+import { loadPlanFile } from './plan-file.js';
+
+/**
+ * The plan source of engine commands. Today that is the internal --plan-file of fixture kinds; the config
+ * engine's compiler plugs in here. Last durations from the store feed the critical-path estimates.
+ */
+export async function loadPlan(options: { planFile: string | undefined; store: LocalStore }): Promise<Result<BuildPlan, readonly Failure[]>> {
+  if (options.planFile === undefined) {
+    return err([{ code: 'PLAN_INVALID', file: '(none)', message: 'building from mkosi configuration is not wired to the engine yet; pass --plan-file' }]);
+  }
+  const input = await loadPlanFile(options.planFile, lookupKind);
+  if (!input.ok) return err([input.error]);
+  const estimates = new Map<string, number>();
+  for (const node of input.value.nodes) {
+    const ms = options.store.latest(node.id)?.ms;
+    if (ms !== undefined) estimates.set(node.id, ms);
+  }
+  return compilePlan(input.value, { kinds: lookupKind, knownKinds: knownKinds(), estimates });
+}

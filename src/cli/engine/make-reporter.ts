@@ -1,0 +1,35 @@
+import { createWriteStream } from 'node:fs';
+import type { BuildEvent } from '../../report/events.js';
+import type { Reporter, ReporterName } from '../../report/reporter.js';
+import { combineReporters } from '../../report/reporter.js';
+import type { EngineRuntime } from './runtime.js';
+
+/**
+ * The reporters a command asked for: pretty on a terminal, plain otherwise, json/trace on stdout, plus a
+ * Chrome trace file with --profile. Reporter modules load lazily.
+ */
+export async function makeReporter(options: { name: ReporterName | undefined; profile: string | undefined; runtime: EngineRuntime }): Promise<Reporter> {
+  const { runtime } = options;
+  const name = options.name ?? (runtime.isTTY ? 'pretty' : 'plain');
+  const reporters: Reporter[] = [];
+  switch (name) {
+    case 'pretty':
+      reporters.push((await import('../../report/pretty.js')).prettyReporter({ write: runtime.err, now: runtime.now, columns: runtime.columns }));
+      break;
+    case 'plain':
+      reporters.push((await import('../../report/plain.js')).plainReporter(runtime.err));
+      break;
+    case 'json':
+      reporters.push((await import('../../report/json.js')).jsonReporter(runtime.out));
+      break;
+    case 'trace':
+      reporters.push((await import('../../report/trace.js')).traceReporter(runtime.out));
+      break;
+  }
+  if (options.profile !== undefined) {
+    const stream = createWriteStream(options.profile);
+    const trace = (await import('../../report/trace.js')).traceReporter((text) => stream.write(text));
+    reporters.push({ on: (e: BuildEvent) => trace.on(e), close: () => { trace.close(); stream.end(); } });
+  }
+  return combineReporters(reporters);
+}
