@@ -1,0 +1,69 @@
+// `npm run bench [-- --quick] [--only ID,…] [--rounds N]`: measures mkb against mkosi 27.1 side by
+// side (alternating runs, ratios of pairs) and mkb's micro benchmarks; writes bench/results/ and the README table.
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { execa } from 'execa';
+import { ensureMkosi, repoRoot } from '../test/support/mkosi.js';
+import { runAlternately } from './harness/alternate.js';
+import { renderMarkdown, updateReadme, type BenchReport } from './harness/report.js';
+import type { MicroResult, PairResult, PairScenario } from './harness/types.js';
+import { hashingBenchmarks } from './micro/hashing.js';
+import { configLoadScenario } from './scenarios/config-load.js';
+
+const PAIRS: readonly PairScenario[] = [configLoadScenario];
+
+/** Host tools the harness itself needs; installed with apt when missing. */
+async function ensureHostTools(): Promise<void> {
+  if (existsSync('/usr/bin/time')) return;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await execa('apt-get', ['update'], { env, stdio: 'inherit' });
+  await execa('apt-get', ['install', '-y', '--no-install-recommends', 'time'], { env, stdio: 'inherit' });
+}
+
+async function main(): Promise<void> {
+  const options = new Command('bench')
+    .option('--quick', 'fewer rounds and smaller inputs')
+    .option('--rounds <n>', 'rounds per side-by-side scenario')
+    .option('--only <ids>', 'comma-separated scenario ids')
+    .option('--no-readme', 'do not update the README table')
+    .parse(process.argv)
+    .opts<{ quick?: boolean; rounds?: string; only?: string; readme: boolean }>();
+  const quick = options.quick === true;
+  const rounds = options.rounds ? Number(options.rounds) : quick ? 3 : 9;
+  const only = options.only ? new Set(options.only.split(',')) : undefined;
+  const wanted = (id: string): boolean => only === undefined || only.has(id);
+  const log = (line: string): void => console.log(line);
+
+  await ensureHostTools();
+  await ensureMkosi();
+
+  const pairs: PairResult[] = [];
+  for (const scenario of PAIRS.filter((s) => wanted(s.id))) {
+    log(`‣ ${scenario.title}`);
+    pairs.push(await runAlternately(scenario, { rounds, log }));
+  }
+  const micro: MicroResult[] = [];
+  if (wanted('hashing')) micro.push(...(await hashingBenchmarks({ quick })));
+
+  const date = new Date().toISOString();
+  const cpu = cpus()[0];
+  const report: BenchReport = {
+    date,
+    machine: { cpus: cpu?.model ?? 'unknown', cores: cpus().length, memoryGiB: totalmem() / 1024 ** 3, kernel: release(), node: process.version },
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    pairs, micro,
+  };
+  const markdown = renderMarkdown(report);
+  const resultsDir = join(repoRoot(), 'bench', 'results');
+  await mkdir(resultsDir, { recursive: true });
+  const stamp = date.slice(0, 19).replaceAll(':', '-');
+  await writeFile(join(resultsDir, `${stamp}.json`), JSON.stringify(report, null, 2) + '\n');
+  await writeFile(join(resultsDir, `${stamp}.md`), markdown);
+  if (options.readme) await updateReadme(join(repoRoot(), 'README.md'), markdown);
+  log('\n' + markdown);
+}
+
+await main();
