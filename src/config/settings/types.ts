@@ -40,6 +40,8 @@ export interface HostFacts {
   caBundle: string | null;
   /** UUID generator for Seed; injected so tests are deterministic. */
   randomUuid: () => string;
+  /** Effective uid of the mkb process (DelegateRanges defaults to 0 for root, 3 otherwise). */
+  uid: number;
 }
 
 /** Read access to other settings' finalized values while computing a default. */
@@ -89,4 +91,12 @@ export interface SettingDef<Name extends string = string, T = unknown> {
   readonly tools?: boolean;
   /** JSON key in `summary --json` when it differs from `name` (settings sharing storage); null: not in the JSON. */
   readonly jsonKey?: string | null;
+  /**
+   * Scope 'tools': the unprefixed setting this one feeds in the default tools tree
+   * (`ToolsTreePackages` → `Packages`). Such settings have `jsonKey: null`: they never appear in an
+   * image's JSON, only as `toolsTarget` in the `Tools` object.
+   */
+  readonly toolsTarget?: string;
+  /** Scope 'initrd': the unprefixed setting this one feeds in the default initrd (`InitrdPackages` → `Packages`). */
+  readonly initrdTarget?: string;
 }
