@@ -68,6 +68,10 @@ export interface CliFlags {
   readonly long: string;
   readonly short?: string;
   readonly metavar?: string;
+  /** The short flag takes no value and assigns this one (`-T` → `no`, `-i` → `yes`, `-a` → `yes`). */
+  readonly shortConst?: string;
+  /** The long option's value is optional (argparse `nargs='?'`): alone it assigns this (`--checksum` → `yes`). */
+  readonly bareConst?: string;
 }
 
 export interface SettingDef<Name extends string = string, T = unknown> {
