@@ -42,6 +42,11 @@ export interface HostFacts {
   randomUuid: () => string;
   /** Effective uid of the mkb process (DelegateRanges defaults to 0 for root, 3 otherwise). */
   uid: number;
+  /**
+   * The host's systemd version (`systemctl --version`), for `SystemdVersion=` conditions; asked for only
+   * when such a condition is evaluated. Absent: the loader runs `systemctl --version` itself.
+   */
+  systemdVersion?: () => Promise<string | null>;
 }
 
 /** Read access to other settings' finalized values while computing a default. */

@@ -1,0 +1,30 @@
+import type { ImageJson, LoadedConfig } from './types.js';
+
+function quote(s: string): string {
+  // JSON.stringify escapes quotes, backslashes and control characters as Python does; non-ASCII is escaped below.
+  return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => (c === '\u007f' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/** Python's `json.dumps(value, indent=4, sort_keys=True)` (ensure_ascii on). */
+export function dumpJson(value: unknown, depth = 0): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  const pad = '    '.repeat(depth + 1);
+  const end = '    '.repeat(depth);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[\n${value.map((v) => pad + dumpJson(v, depth + 1)).join(',\n')}\n${end}]`;
+  }
+  const keys = Object.keys(value as object).sort();
+  if (keys.length === 0) return '{}';
+  const record = value as Record<string, unknown>;
+  return `{\n${keys.map((k) => `${pad}${quote(k)}: ${dumpJson(record[k], depth + 1)}`).join(',\n')}\n${end}}`;
+}
+
+/** The document `summary --json` prints: exactly mkosi 27.1's form, without a trailing newline. */
+export function renderSummaryJson(loaded: Pick<LoadedConfig, 'images' | 'tools'>): string {
+  const doc: { Images: readonly ImageJson[]; Tools: ImageJson | null } = { Images: loaded.images, Tools: loaded.tools };
+  return dumpJson(doc);
+}
