@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { lstatSync, readlinkSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
 import { z } from 'zod';
 import { ValueError, type ParseEnv, type ValueKind } from './kind.js';
@@ -12,6 +12,41 @@ export function expandPath(raw: string, env: ParseEnv): string {
   });
   if (vars === '~' || vars.startsWith('~/')) return env.home + vars.slice(1);
   return vars;
+}
+
+/**
+ * Makes `raw` absolute against `cwd` and resolves symlinks component by component, as far as the path
+ * exists (Python's non-strict `Path.resolve()`: `/bin/sh` → `/usr/bin/dash`, `/bin/nonexist` →
+ * `/usr/bin/nonexist`); `..` applies to the resolved prefix.
+ */
+export function resolvePath(cwd: string, raw: string): string {
+  return resolveComponents('/', (isAbsolute(raw) ? raw : `${cwd}/${raw}`).split('/'), 0);
+}
+
+function resolveComponents(start: string, parts: readonly string[], depth: number): string {
+  let current = start;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] ?? '';
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      current = dirname(current);
+      continue;
+    }
+    const next = join(current, part);
+    let isLink: boolean;
+    try {
+      isLink = lstatSync(next).isSymbolicLink();
+    } catch {
+      return resolve(next, ...parts.slice(i + 1).filter((p) => p !== ''));
+    }
+    if (isLink && depth < 40) {
+      const target = readlinkSync(next);
+      current = resolveComponents(isAbsolute(target) ? '/' : current, target.split('/'), depth + 1);
+    } else {
+      current = next;
+    }
+  }
+  return current;
 }
 
 export interface PathOptions {
@@ -30,7 +65,7 @@ export function parsePathValue(raw: string, env: ParseEnv, options: PathOptions 
   if (options.constants?.includes(raw)) return raw;
   const expanded = expandPath(raw, env);
   if (options.absolute && !isAbsolute(expanded)) throw new ValueError(`'${raw}' must be an absolute path`);
-  const path = resolve(env.cwd, expanded);
+  const path = resolvePath(env.cwd, expanded);
   const required = options.required ?? true;
   if (required || options.secret) {
     let mode: number;
@@ -42,8 +77,8 @@ export function parsePathValue(raw: string, env: ParseEnv, options: PathOptions 
     }
     if (options.secret && (mode & 0o007) !== 0) {
       throw new ValueError(
-        `permissions of '${path}' of '${(mode & 0o7777).toString(8).padStart(4, '0')}' are too open`,
-        `restrict the file to its owner, e.g. chmod 600 ${path}`,
+        `Permissions of '${path}' of '${(mode & 0o7777).toString(8).padStart(4, '0')}' are too open.`,
+        `secret files must not be accessible by others; restrict the file to its owner, e.g. chmod 600 ${path}`,
       );
     }
   }
@@ -64,7 +99,7 @@ export function keyPath(): ValueKind<string | null> {
     schema: z.string().nullable(), collection: false, empty: null, expects: 'a path or URI',
     parse(raw, _old, env) {
       if (raw === '') return null;
-      const candidate = resolve(env.cwd, expandPath(raw, env));
+      const candidate = resolvePath(env.cwd, expandPath(raw, env));
       try {
         statSync(candidate);
         return candidate;
@@ -117,7 +152,7 @@ export function keySource(options: { readonly engine: boolean }): ValueKind<KeyS
       const type = colon < 0 ? raw : raw.slice(0, colon);
       const source = colon < 0 ? '' : raw.slice(colon + 1);
       if (type === 'file' || type === 'provider' || (type === 'engine' && options.engine)) return { Source: source, Type: type };
-      throw new ValueError(`'${raw}' is not a valid key source`, options.engine ? 'use file, engine:NAME or provider:NAME' : 'use file or provider:NAME');
+      throw new ValueError(`'${raw}' is not a valid ${options.engine ? 'key' : 'certificate'} source`, options.engine ? 'use file, engine:NAME or provider:NAME' : 'use file or provider:NAME');
     },
   };
 }

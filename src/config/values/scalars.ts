@@ -48,6 +48,8 @@ export interface EnumOptions<V extends string> {
   readonly aliases?: Readonly<Record<string, V>>;
   /** Value for an empty assignment; defaults to null semantics of the setting (its `empty`). */
   readonly empty: V | null;
+  /** mkosi's name of the value set, for messages (`'x' is not a valid SecureBootSignTool`). */
+  readonly typeName?: string;
 }
 
 /** One of a fixed set of strings, optionally accepting booleans as aliases. */
@@ -65,7 +67,7 @@ export function enumOf<const V extends string>(values: readonly V[], options: En
         const boolean = parseBooleanWord(raw);
         if (boolean !== undefined) return boolean ? options.yes : options.no;
       }
-      throw new ValueError(`'${raw}' is not a valid value`, `expected one of: ${values.join(', ')}`);
+      throw new ValueError(`'${raw}' is not a valid ${options.typeName ?? 'value'}`, `expected one of: ${values.join(', ')}`);
     },
   };
 }
