@@ -1,15 +1,31 @@
-import { Command } from 'commander';
+// Kept deliberately light: `mkb --version` must not load the settings table, zod or commander.
+import { MKB_MKOSI_COMPAT_VERSION } from '../config/compat-version.js';
 import { MKB_VERSION } from '../version.js';
-import { engineCommands } from './commands/engine-commands.js';
+import type { CliIo } from './io.js';
+import { processIo } from './io.js';
 
-export async function run(argv: readonly string[]): Promise<number> {
-  const program = new Command('mkb').version(MKB_VERSION, '--version').exitOverride();
-  for (const command of engineCommands) program.addCommand(command);
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
+/** `mkosi --version` prints `mkosi 27.1`; mkb keeps that form (scripts parse it) and adds its own version. */
+export function versionText(): string {
+  return `mkosi ${MKB_MKOSI_COMPAT_VERSION} (mkb ${MKB_VERSION})\n`;
+}
+
+const ENGINE_ONLY_VERBS = new Set(['explain', 'graph', 'cache']);
+
+/** The engine's commands, recognized by their first word (they have their own options, e.g. `--format`). */
+function isEngineInvocation(argv: readonly string[]): boolean {
+  const first = argv[0];
+  if (first === undefined) return false;
+  if (ENGINE_ONLY_VERBS.has(first)) return true;
+  return (first === 'build' || first === 'clean') && argv.some((a) => a === '--plan-file' || a.startsWith('--plan-file='));
+}
+
+/** Runs one mkb invocation and returns the exit status; never exits the process itself. */
+export async function run(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const literal = argv.indexOf('--');
+  if ((literal === -1 ? argv : argv.slice(0, literal)).includes('--version')) {
+    io.out(versionText());
     return 0;
-  } catch (error) {
-    if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number') return error.exitCode;
-    throw error;
   }
+  if (isEngineInvocation(argv)) return (await import('./engine-program.js')).runEngine(argv);
+  return (await import('./run-verb.js')).runVerb(argv, io);
 }

@@ -1,0 +1,22 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative } from 'node:path';
+import { EXIT_CODES } from '../exit-codes.js';
+import type { VerbContext } from '../verb-context.js';
+import { loadForVerb } from './load.js';
+
+/** `cat-config`: every configuration file that was parsed, per image, in parse order. */
+export async function catConfigVerb(ctx: VerbContext): Promise<number> {
+  const loaded = await loadForVerb(ctx);
+  const blocks: string[] = [];
+  for (const image of loaded.images) {
+    const files = Array.isArray(image['Files']) ? (image['Files'] as unknown[]).filter((f): f is string => typeof f === 'string') : [];
+    const parts = [`### IMAGE: ${String(image['Image'])}`];
+    for (const file of files) {
+      const shown = relative(ctx.io.cwd, file);
+      parts.push(`# ${shown.startsWith('..') || isAbsolute(shown) ? file : shown}\n${(await readFile(file, 'utf8')).replace(/\n?$/, '\n')}`);
+    }
+    blocks.push(parts.join('\n'));
+  }
+  ctx.io.out(`${blocks.join('\n')}\n`);
+  return EXIT_CODES.ok;
+}
