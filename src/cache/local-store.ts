@@ -1,4 +1,5 @@
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeId } from '../errors/failures.js';
 import type { NodeKey } from '../graph/keys.js';
@@ -27,6 +28,8 @@ export interface LocalStoreOptions {
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Store problems the build survives (corrupt blob, rebuilt index) go here as warnings. */
   readonly warn: (message: string, hint?: string) => void;
+  /** How stale an entry's last-use time may get before a hit refreshes it (default 1 h): LRU needs no more. */
+  readonly lastUseGranularityMs?: number;
 }
 
 /** The local content-addressed store: LMDB index + cas/ blobs + hot trees (DESIGN §4). */
@@ -83,12 +86,15 @@ export class LocalStore implements ExecutorStore {
   async lookup(key: NodeKey): Promise<OutputRecord | undefined> {
     const record = this.index.ac.get(key);
     if (record === undefined) return undefined;
-    if ((await stat(this.cas.path(record.digest)).catch(() => undefined)) === undefined) {
+    // Synchronous on purpose: one cheap stat per node on the no-op path, without promise overhead.
+    if (!existsSync(this.cas.path(record.digest))) {
       this.#o.warn(`cache entry ${key.slice(0, 12)} names a missing tree ${record.digest.slice(0, 12)}; rebuilding it`);
       await this.dropKey(key);
       return undefined;
     }
-    void this.index.lastUse.put(key, this.#o.now());
+    // LRU needs coarse recency only: refreshing rarely means a no-op build does not write.
+    const now = this.#o.now();
+    if (now - (this.index.lastUse.get(key) ?? 0) > (this.#o.lastUseGranularityMs ?? 60 * 60_000)) void this.index.lastUse.put(key, now);
     return record;
   }
 

@@ -13,9 +13,9 @@ export interface OutputRecord {
   readonly created: number;
 }
 
-export type HistoryOutcome = 'built' | 'cached' | 'failed';
+export type HistoryOutcome = 'built' | 'failed';
 
-/** One line of the build history (every node of every build, by every process). */
+/** One line of the build history: every node run (built or failed) of every build, by every process. */
 export interface HistoryEntry {
   readonly build: string;
   readonly node: NodeId;

@@ -153,8 +153,10 @@ class Executor {
   #cached(node: PlannedNode, computed: ComputedKey, hit: OutputRecord): NodeResult {
     const { key } = computed;
     this.#saved += hit.durationMs;
-    this.#o.store.recordLatest(node.id, { key, preimage: computed.preimage, digest: hit.digest, ms: hit.durationMs, at: this.#o.now() });
-    this.#o.store.recordHistory(this.#history(node, key, 'cached', 0, hit.digest));
+    // A no-op build writes nothing: the latest entry only changes when the key does, and history records runs.
+    if (this.#o.store.latest(node.id)?.key !== key) {
+      this.#o.store.recordLatest(node.id, { key, preimage: computed.preimage, digest: hit.digest, ms: hit.durationMs, at: this.#o.now() });
+    }
     this.#emit({
       type: 'node-done', node: node.id, kind: node.spec.kind, key, outcome: 'cached', ms: 0, bytes: hit.bytes,
       digest: hit.digest, savedMs: hit.durationMs,
@@ -210,7 +212,7 @@ class Executor {
     };
   }
 
-  #history(node: PlannedNode, key: NodeKey, outcome: 'built' | 'cached' | 'failed', ms: number, digest?: Sha256) {
+  #history(node: PlannedNode, key: NodeKey, outcome: 'built' | 'failed', ms: number, digest?: Sha256) {
     return {
       build: this.#o.buildId, node: node.id, kind: node.spec.kind, key, outcome, ms, pid: this.#o.pid, at: this.#o.now(),
       ...(digest === undefined ? {} : { digest }),

@@ -126,7 +126,7 @@ describe('local store', () => {
   });
 
   test('gc evicts least recently used entries down to the low watermark, never pinned ones', async () => {
-    const s = await openTestStore(await tempDir());
+    const s = await openTestStore(await tempDir(), { lastUseGranularityMs: 0 });
     for (let n = 1; n <= 4; n++) await put(s, n, { f: String(n).repeat(1000) });
     await s.lookup(key(1)); // 1 is now the most recently used
     const result = await collectGarbage(s, { maxBytes: 3000, lowWatermark: 0.9, pinned: new Set([key(2)]), orphanGraceMs: 0, now: () => Date.now() + 1 });
@@ -138,6 +138,17 @@ describe('local store', () => {
     expect(await s.lookup(key(3))).toBeUndefined();
     expect(await s.lookup(key(4))).toBeUndefined();
     expect((await storeStats(s)).entries).toBe(2);
+    await s.close();
+  });
+
+  test('a cache hit refreshes last use only when it is older than the granularity (no-op builds do not write)', async () => {
+    const s = await openTestStore(await tempDir());
+    await put(s, 1, { f: 'x' });
+    await s.index.flushed();
+    const before = s.index.lastUse.get(key(1));
+    await s.lookup(key(1));
+    await s.index.flushed();
+    expect(s.index.lastUse.get(key(1))).toBe(before);
     await s.close();
   });
 

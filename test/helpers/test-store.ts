@@ -4,6 +4,7 @@ export interface TestStoreOptions {
   readonly pid?: number;
   readonly warnings?: string[];
   readonly isAlive?: (pid: number) => boolean;
+  readonly lastUseGranularityMs?: number;
 }
 
 /** Opens a real local store under `root` with deterministic, injectable process facts. */
@@ -21,5 +22,6 @@ export function openTestStore(root: string, options: TestStoreOptions = {}): Pro
       signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
     }),
     warn: (message) => options.warnings?.push(message),
+    ...(options.lastUseGranularityMs === undefined ? {} : { lastUseGranularityMs: options.lastUseGranularityMs }),
   });
 }
