@@ -108,4 +108,10 @@ export interface SettingDef<Name extends string = string, T = unknown> {
   readonly toolsTarget?: string;
   /** Scope 'initrd': the unprefixed setting this one feeds in the default initrd (`InitrdPackages` → `Packages`). */
   readonly initrdTarget?: string;
+  /**
+   * An empty assignment (file or CLI) sets the value to null and the default rule is not applied
+   * (27.1: `Machine=`, `ProxyUrl=`, `ProxyPeerCertificate=`, `ProxyClientKey=`, `ToolsTreeMirror=`,
+   * `ToolsTreeSnapshot=` all print null, while e.g. `Release=` or `Checksum=` fall back to their default).
+   */
+  readonly emptyIsNull?: boolean;
 }
