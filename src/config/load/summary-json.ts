@@ -23,6 +23,14 @@ export function dumpJson(value: unknown, depth = 0): string {
   return `{\n${keys.map((k) => `${pad}${quote(k)}: ${dumpJson(record[k], depth + 1)}`).join(',\n')}\n${end}}`;
 }
 
+/** Python's `json.dumps(value, sort_keys=True)` without indent: `{"a": 1, "b": [1, 2]}` (what configure scripts read). */
+export function dumpJsonCompact(value: unknown): string {
+  if (value === null || value === undefined || typeof value !== 'object') return dumpJson(value);
+  if (Array.isArray(value)) return `[${value.map((v) => dumpJsonCompact(v)).join(', ')}]`;
+  const record = value as Record<string, unknown>;
+  return `{${Object.keys(record).sort().map((k) => `${quote(k)}: ${dumpJsonCompact(record[k])}`).join(', ')}}`;
+}
+
 /** The document `summary --json` prints: exactly mkosi 27.1's form, without a trailing newline. */
 export function renderSummaryJson(loaded: Pick<LoadedConfig, 'images' | 'tools'>): string {
   const doc: { Images: readonly ImageJson[]; Tools: ImageJson | null } = { Images: loaded.images, Tools: loaded.tools };
