@@ -86,8 +86,8 @@ const BOOLEAN_GLOBALS = new Set<GlobalKey>([
 ]);
 
 /** Parses mkosi 27.1's command line: options before and after the verb, no abbreviations, `--` args. */
-export function parseArgv(argv: readonly string[], options: { readonly cwd: string }): ParseResult {
-  const specs = allOptionSpecs();
+export function parseArgv(argv: readonly string[], options: { readonly cwd: string; readonly specs?: readonly OptionSpec[] }): ParseResult {
+  const specs = options.specs ?? allOptionSpecs();
   const state = initialArgv();
   const cli: CliAssignment[] = [];
   const errors: string[] = [];
