@@ -1,0 +1,70 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { execa } from 'execa';
+
+/** Output compressions mkosi can actually produce (bz2/lz4/lzma parse but have no compressor). */
+export type Compression = 'zstd' | 'xz' | 'gz' | 'none';
+
+export const COMPRESSION_SUFFIX: Readonly<Record<Compression, string>> = { zstd: '.zst', xz: '.xz', gz: '.gz', none: '' };
+
+/** Paths mkosi leaves out of archives: the contents of API file systems and temporary directories. */
+const ARCHIVE_EXCLUDES = ['./dev/*', './proc/*', './sys/*', './tmp/*', './run/*', './var/tmp/*'];
+
+export interface ArchiveOptions {
+  readonly root: string;
+  readonly dest: string;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A reproducible tar of `root`: sorted members, numeric root ownership kept as in the tree, pax
+ * headers without atime/ctime, xattrs and ACLs, like mkosi's tar output.
+ */
+export async function writeTar(options: ArchiveOptions): Promise<void> {
+  await execa('tar', [
+    '--create', `--file=${options.dest}`, `--directory=${options.root}`, '--sort=name', '--numeric-owner',
+    '--acls', '--xattrs', '--xattrs-include=*', '--sparse', '--force-local',
+    '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime', '--format=pax',
+    ...ARCHIVE_EXCLUDES.map((pattern) => `--exclude=${pattern}`),
+    '.',
+  ], { cancelSignal: options.signal, stdin: 'ignore' });
+}
+
+async function listTree(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true });
+  return entries.map((entry) => `./${relative(root, join(root, entry))}`);
+}
+
+/** A reproducible newc cpio of `root` (sorted names, renumbered inodes), like mkosi's cpio output. */
+export async function writeCpio(options: ArchiveOptions): Promise<void> {
+  const names = ['.', ...(await listTree(options.root))].sort();
+  await execa('cpio', ['--create', '--reproducible', '--renumber-inodes', '--null', '--format=newc', '--quiet', `--file=${options.dest}`], {
+    cwd: options.root, input: names.join('\0') + '\0', cancelSignal: options.signal,
+  });
+}
+
+export interface CompressOptions {
+  readonly source: string;
+  readonly dest: string;
+  readonly compression: Exclude<Compression, 'none'>;
+  readonly level: number;
+  readonly signal: AbortSignal;
+}
+
+/** Compresses `source` into `dest` with the host compressor, as mkosi does (gzip without names, so it is reproducible). */
+export async function compressFile(options: CompressOptions): Promise<void> {
+  const argv: Record<Exclude<Compression, 'none'>, readonly string[]> = {
+    zstd: ['zstd', '-q', `-${options.level}`, '-T0', '-c'],
+    xz: ['xz', '--check=crc32', `-${options.level}`, '-T0', '-c'],
+    gz: ['gzip', '--no-name', `-${Math.max(1, Math.min(9, options.level))}`, '-c'],
+  };
+  const [file, ...args] = argv[options.compression];
+  const child = execa(file as string, args, { stdin: 'pipe', stdout: 'pipe', cancelSignal: options.signal });
+  await Promise.all([
+    pipeline(createReadStream(options.source), child.stdin),
+    pipeline(child.stdout, createWriteStream(options.dest)),
+    child,
+  ]);
+}
