@@ -61,9 +61,10 @@ export async function loadConfig(options: LoadOptions): Promise<LoadedConfig> {
   const main = new ParseContext({ image: 'main', host: options.host, sink, lookup: lookupStorage, cwd: configdir ?? invocationCwd });
 
   const includes = applyCli(main, options.cli, invocationCwd);
-  for (const value of includes) {
-    await parser.include(main, value, { kind: 'cli', option: '--include' });
-  }
+  // Command-line includes are parsed first, relative to where mkb was started, and are not listed in Files.
+  main.cwd = invocationCwd;
+  for (const value of includes) await parser.include(main, value, { kind: 'cli', option: '--include' });
+  main.cwd = configdir ?? invocationCwd;
   main.files.length = 0;
   if (configdir !== null) await parser.parseDirectory(main, configdir, { profiles: true, local: true });
   sink.throwIfErrors();

@@ -70,6 +70,11 @@ export class ParseContext {
   assign(def: SettingDef, raw: string, namespace: 'cli' | 'config', env: ParseEnv): void {
     const key = storageKey(def);
     const kind = def.kind;
+    if (raw === '' && def.emptyIsNull && !kind.collection) {
+      (namespace === 'cli' ? this.cli : this.config).set(key, null);
+      if (namespace === 'cli') this.cliDefaults.delete(key);
+      return;
+    }
     if (namespace === 'cli') {
       if (raw === '') {
         if (kind.collection) {
