@@ -1,0 +1,55 @@
+import { lstat, mkdir, mkdtemp, readFile, symlink, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { clampMtimes } from '../../../../src/nodes/finalize/clamp-mtimes.js';
+import { configureOsRelease, setOsReleaseFields } from '../../../../src/nodes/finalize/os-release.js';
+import { removeFiles } from '../../../../src/nodes/finalize/remove-files.js';
+
+const tempRoot = (): Promise<string> => mkdtemp(join(tmpdir(), 'mkb-finalize-'));
+
+describe('os-release', () => {
+  test('replaces existing keys in place of appending duplicates and keeps the rest in order', () => {
+    expect(setOsReleaseFields('ID=debian\nIMAGE_ID=old\nVERSION_ID=12\n', { IMAGE_ID: 'web', IMAGE_VERSION: '1.2' }))
+      .toBe('ID=debian\nVERSION_ID=12\nIMAGE_ID="web"\nIMAGE_VERSION="1.2"\n');
+  });
+
+  test('writes regular files only, never through the etc/os-release symlink', async () => {
+    const root = await tempRoot();
+    await mkdir(join(root, 'usr/lib'), { recursive: true });
+    await mkdir(join(root, 'etc'));
+    await writeFile(join(root, 'usr/lib/os-release'), 'ID=debian\n');
+    await symlink('../usr/lib/os-release', join(root, 'etc/os-release'));
+    await configureOsRelease(root, { imageId: 'web', imageVersion: null, hostname: 'box' });
+    expect(await readFile(join(root, 'usr/lib/os-release'), 'utf8')).toBe('ID=debian\nIMAGE_ID="web"\nDEFAULT_HOSTNAME="box"\n');
+    expect((await lstat(join(root, 'etc/os-release'))).isSymbolicLink()).toBe(true);
+  });
+});
+
+describe('clampMtimes', () => {
+  test('lowers newer mtimes to the epoch and leaves older ones alone, symlinks included', async () => {
+    const root = await tempRoot();
+    await mkdir(join(root, 'dir'));
+    await writeFile(join(root, 'dir/new'), 'x');
+    await writeFile(join(root, 'old'), 'y');
+    await symlink('old', join(root, 'link'));
+    await utimes(join(root, 'old'), new Date(1_000_000), new Date(1_000_000));
+    await clampMtimes(root, 2_000);
+    for (const path of ['dir/new', 'dir', 'link', '.']) expect((await lstat(join(root, path))).mtimeMs).toBe(2_000_000);
+    expect((await lstat(join(root, 'old'))).mtimeMs).toBe(1_000_000);
+  });
+});
+
+describe('removeFiles', () => {
+  test('globs relative to the root, ignoring a leading slash, with ** and dotfiles', async () => {
+    const root = await tempRoot();
+    await mkdir(join(root, 'usr/share/doc/a'), { recursive: true });
+    await writeFile(join(root, 'usr/share/doc/a/README'), '');
+    await writeFile(join(root, 'usr/share/doc/a/.hidden'), '');
+    await writeFile(join(root, 'keep'), '');
+    const removed = await removeFiles(root, ['/usr/share/doc/**/.hidden', 'usr/share/doc/a/README']);
+    expect(removed).toEqual(['usr/share/doc/a/.hidden', 'usr/share/doc/a/README']);
+    await expect(lstat(join(root, 'usr/share/doc/a/README'))).rejects.toThrow();
+    expect((await lstat(join(root, 'keep'))).isFile()).toBe(true);
+  });
+});
