@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { SETTINGS } from '../settings/index.js';
 import type { DefaultPath, SettingDef } from '../settings/types.js';
 import { ValueError } from '../values/kind.js';
@@ -59,6 +58,7 @@ async function contents(ctx: ParseContext, def: SettingDef, path: string): Promi
   }
   let text: string;
   if (isExecutable(mode)) {
+    const { execa } = await import('execa');
     const result = await execa(path, [], { cwd: ctx.cwd, env: { ...ctx.host.env }, extendEnv: false, stdin: 'ignore', reject: false });
     if (result.exitCode !== 0) throw new ValueError(`${path} failed with exit status ${String(result.exitCode)}: ${result.stderr.trim()}`);
     text = result.stdout;

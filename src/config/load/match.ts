@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { execa } from 'execa';
 import type { IniAssignment, IniSection } from '../ini.js';
 import { findSetting } from '../settings/index.js';
 import type { SettingDef } from '../settings/types.js';
@@ -30,8 +29,8 @@ let systemdVersion: Promise<string | null> | undefined;
 /** The host's systemd version, asked for once per process and only when a condition needs it. */
 async function hostSystemdVersion(ctx: ParseContext): Promise<string | null> {
   if (ctx.host.systemdVersion) return ctx.host.systemdVersion();
-  systemdVersion ??= execa('systemctl', ['--version'], { reject: false, env: { LANG: 'C' }, extendEnv: false, stdin: 'ignore' })
-    .then((r) => /^systemd (\S+)/.exec(r.stdout)?.[1]?.replace(/^(\d+).*$/, '$1') ?? null, () => null);
+  systemdVersion ??= import('execa').then(({ execa }) => execa('systemctl', ['--version'], { reject: false, env: { LANG: 'C' }, extendEnv: false, stdin: 'ignore' })
+    .then((r) => /^systemd (\S+)/.exec(r.stdout)?.[1]?.replace(/^(\d+).*$/, '$1') ?? null, () => null));
   return systemdVersion;
 }
 
