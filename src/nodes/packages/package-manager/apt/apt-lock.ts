@@ -114,7 +114,9 @@ export function statusParagraph(record: IndexRecord): string {
   const lines = [`Package: ${record.name}`, 'Status: install ok installed'];
   for (const [k, v] of record.fields) {
     if (k === 'Package' || STATUS_DROP.has(k)) continue;
-    lines.push(`${k}: ${v.replace(/\n/g, '\n ')}`);
+    // apt-cache shows the translated description; dpkg's status file calls it Description.
+    const key = k === 'Description-en' && !record.fields.has('Description') ? 'Description' : k;
+    lines.push(`${key}: ${v.replace(/\n/g, '\n ')}`);
   }
   return lines.join('\n') + '\n';
 }
