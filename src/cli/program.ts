@@ -13,7 +13,7 @@ const ENGINE_ONLY_VERBS = new Set(['explain', 'graph', 'cache']);
 const ENGINE_OPTIONS = ['--plan-file', '--cache-dir', '--output-dir', '--build-dir'];
 
 /** The engine's commands, recognized by their first word (they have their own options, e.g. `--format`). */
-function isEngineInvocation(argv: readonly string[]): boolean {
+export function isEngineInvocation(argv: readonly string[]): boolean {
   const first = argv[0];
   if (first === undefined) return false;
   if (ENGINE_ONLY_VERBS.has(first)) return true;

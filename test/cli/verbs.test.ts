@@ -192,3 +192,16 @@ describe('genkey', () => {
     expect(r.stderr).toContain("'abc' is not a number of days");
   });
 });
+
+describe('engine commands', () => {
+  test('explain, graph and cache, and build/clean with engine options, go to the engine', async () => {
+    const { isEngineInvocation } = await import('../../src/cli/program.js');
+    expect(isEngineInvocation(['graph', '--format', 'json'])).toBe(true);
+    expect(isEngineInvocation(['cache', 'stats'])).toBe(true);
+    expect(isEngineInvocation(['build', '--plan-file', 'p.json', '--cache-dir', 's'])).toBe(true);
+    expect(isEngineInvocation(['clean', '--cache-dir=s'])).toBe(true);
+    expect(isEngineInvocation(['build'])).toBe(false);
+    expect(isEngineInvocation(['-f', 'build'])).toBe(false);
+    expect(isEngineInvocation(['summary', '--format=disk'])).toBe(false);
+  });
+});
