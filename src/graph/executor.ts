@@ -1,3 +1,4 @@
+import { CorruptBlobError } from '../cache/corrupt-blob-error.js';
 import type { ExecutorStore, OutputRecord } from '../cache/types.js';
 import type { Failure, NodeId } from '../errors/failures.js';
 import { InternalError } from '../errors/internal-error.js';
@@ -39,6 +40,12 @@ export interface BuildResult {
   readonly nodes: ReadonlyMap<NodeId, NodeResult>;
   /** Failures of nodes that failed themselves (not of the nodes skipped because of them). */
   readonly failures: readonly Failure[];
+}
+
+/** An exception out of a kind or the store, as a failure of that node (a corrupt dependency blob is typed). */
+function thrownFailure(node: NodeId, error: unknown): Failure {
+  if (error instanceof CorruptBlobError) return { code: 'CACHE_CORRUPT', node, digest: error.digest, path: error.path };
+  return { code: 'NODE_FAILED', node, message: error instanceof Error ? error.message : String(error), hint: 'an I/O error, or a bug in mkb' };
 }
 
 export function execute(options: ExecuteOptions): Promise<BuildResult> {
@@ -181,7 +188,7 @@ class Executor {
         progress: (done, total) => this.#emit({ type: 'node-progress', node: node.id, done, total }),
       });
     } catch (error) {
-      result = { ok: false, error: { code: 'NODE_FAILED', node: node.id, message: String(error), hint: 'an I/O error, or a bug in mkb' } };
+      result = { ok: false, error: thrownFailure(node.id, error) };
     }
     const ms = this.#o.now() - started;
     if (!result.ok) {
@@ -189,9 +196,13 @@ class Executor {
       this.#o.store.recordHistory(this.#history(node, computed.key, 'failed', ms));
       return this.#fail(node, result.error);
     }
-    const record = await store.commitTree({
-      key: computed.key, dir, kind: kind.kind, preimage: computed.preimage, durationMs: ms, cache: !args.tainted,
-    });
+    let record: OutputRecord;
+    try {
+      record = await store.commitTree({ key: computed.key, dir, kind: kind.kind, preimage: computed.preimage, durationMs: ms, cache: !args.tainted });
+    } catch (error) {
+      await store.discardStaging(dir);
+      return this.#fail(node, thrownFailure(node.id, error));
+    }
     store.recordLatest(node.id, { key: computed.key, preimage: computed.preimage, digest: record.digest, ms, at: this.#o.now() });
     store.recordHistory(this.#history(node, computed.key, 'built', ms, record.digest));
     this.#emit({

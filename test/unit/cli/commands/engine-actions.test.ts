@@ -1,0 +1,124 @@
+import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { buildAction } from '../../../../src/cli/commands/build/action.js';
+import { cacheGcAction, cacheStatsAction, cacheVerifyAction } from '../../../../src/cli/commands/cache/action.js';
+import { cleanAction } from '../../../../src/cli/commands/clean/action.js';
+import { explainAction } from '../../../../src/cli/commands/explain/action.js';
+import { graphAction } from '../../../../src/cli/commands/graph/action.js';
+import type { BuildEvent } from '../../../../src/report/events.js';
+import { fakeRuntime } from '../../../helpers/fake-runtime.js';
+import { tempDir } from '../../../helpers/temp-dir.js';
+
+async function fixture(packages: string[] = ['vim']) {
+  const dir = await tempDir();
+  const planFile = join(dir, 'plan.json');
+  await writeFile(join(dir, 'motd'), 'hello\n');
+  const write = (pk: string[]) => writeFile(planFile, JSON.stringify({ nodes: [
+    { id: 'main:base', kind: 'fixture-tree', settings: { Packages: pk }, params: { seed: 'b', files: 3, bytes: 3000, input: 'motd' } },
+    { id: 'main:extra', kind: 'fixture-tree', params: { seed: 'e', files: 2, bytes: 100 } },
+    { id: 'main:image', kind: 'fixture-merge', params: { inputs: ['main:base', 'main:extra'] } },
+  ] }));
+  await write(packages);
+  return { dir, planFile, cacheDir: join(dir, 'store'), write };
+}
+
+const events = (stdout: string): BuildEvent[] => stdout.trim().split('\n').map((l) => JSON.parse(l) as BuildEvent);
+
+describe('engine command actions', () => {
+  test('build, then a no-op build that runs zero nodes and says so', async () => {
+    const f = await fixture();
+    const first = fakeRuntime();
+    expect(await buildAction({ planFile: f.planFile, cacheDir: f.cacheDir, failureMode: 'no-new', dryRun: false, reporter: 'json' }, first)).toBe(0);
+    expect(events(first.stdout()).filter((e) => e.type === 'node-done' && e.outcome === 'built')).toHaveLength(3);
+    const again = fakeRuntime();
+    expect(await buildAction({ planFile: f.planFile, cacheDir: f.cacheDir, failureMode: 'no-new', dryRun: false, reporter: 'plain' }, again)).toBe(0);
+    expect(again.stderr()).toContain('up to date: 3 nodes from cache, nothing to build');
+    expect(again.stderr()).not.toContain('building (');
+  });
+
+  test('--dry-run prints each node with its state and why, and builds nothing', async () => {
+    const f = await fixture();
+    await buildAction({ planFile: f.planFile, cacheDir: f.cacheDir, failureMode: 'no-new', dryRun: false, reporter: 'json' }, fakeRuntime());
+    await f.write(['vim', 'less']);
+    const rt = fakeRuntime();
+    expect(await buildAction({ planFile: f.planFile, cacheDir: f.cacheDir, failureMode: 'no-new', dryRun: true }, rt)).toBe(0);
+    const lines = rt.stdout().split('\n');
+    expect(lines.find((l) => l.startsWith('main:base'))).toMatch(/build +key [0-9a-f]{12}: setting Packages: \+less$/);
+    expect(lines.find((l) => l.startsWith('main:extra'))).toMatch(/cached/);
+    expect(lines.find((l) => l.startsWith('main:image'))).toMatch(/pending +after main:base/);
+    expect(rt.stdout()).toContain('3 nodes: 1 cached, 1 to build, 1 pending');
+  });
+
+  test('explain prints what changed; graph labels nodes with state and key', async () => {
+    const f = await fixture();
+    await buildAction({ planFile: f.planFile, cacheDir: f.cacheDir, failureMode: 'no-new', dryRun: false, reporter: 'json' }, fakeRuntime());
+    await writeFile(join(f.dir, 'motd'), 'changed\n');
+    const rt = fakeRuntime();
+    expect(await explainAction({ planFile: f.planFile, cacheDir: f.cacheDir, node: 'main:base' }, rt)).toBe(0);
+    expect(rt.stdout()).toBe('main:base: changed since the last build:\n  file motd changed\n');
+    const unknown = fakeRuntime();
+    expect(await explainAction({ planFile: f.planFile, cacheDir: f.cacheDir, node: 'main:nope' }, unknown)).toBe(2);
+    expect(unknown.stderr()).toContain('no node named main:nope');
+    const g = fakeRuntime();
+    expect(await graphAction({ planFile: f.planFile, cacheDir: f.cacheDir, format: 'json' }, g)).toBe(0);
+    const nodes = (JSON.parse(g.stdout()) as { nodes: { id: string; state: string }[] }).nodes;
+    expect(Object.fromEntries(nodes.map((n) => [n.id, n.state]))).toEqual({ 'main:base': 'to-build', 'main:extra': 'cached', 'main:image': 'blocked' });
+  });
+
+  test('a failing node fails the build with status 1 and a rendered message', async () => {
+    const dir = await tempDir();
+    const planFile = join(dir, 'plan.json');
+    await writeFile(planFile, JSON.stringify({ nodes: [{ id: 'bad', kind: 'fixture-tree', params: { seed: 'x', files: 1, bytes: 1, fail: true } }] }));
+    const rt = fakeRuntime();
+    expect(await buildAction({ planFile, cacheDir: join(dir, 'store'), failureMode: 'no-new', dryRun: false, reporter: 'plain' }, rt)).toBe(1);
+    expect(rt.stderr()).toContain('✗ bad: fixture asked to fail');
+  });
+
+  test('a plan with a cycle is a usage error naming the chain', async () => {
+    const dir = await tempDir();
+    const planFile = join(dir, 'plan.json');
+    await writeFile(planFile, JSON.stringify({ nodes: [
+      { id: 'a', kind: 'fixture-merge', params: { inputs: ['b'] } }, { id: 'b', kind: 'fixture-merge', params: { inputs: ['a'] } },
+    ] }));
+    const rt = fakeRuntime();
+    expect(await buildAction({ planFile, cacheDir: join(dir, 'store'), failureMode: 'no-new', dryRun: false }, rt)).toBe(2);
+    expect(rt.stderr()).toContain('the build graph has a cycle: a → b → a');
+  });
+
+  test('cache stats, verify and gc', async () => {
+    const f = await fixture();
+    await buildAction({ planFile: f.planFile, cacheDir: f.cacheDir, failureMode: 'no-new', dryRun: false, reporter: 'json' }, fakeRuntime());
+    const stats = fakeRuntime();
+    await cacheStatsAction({ cacheDir: f.cacheDir, json: true }, stats);
+    expect(JSON.parse(stats.stdout())).toMatchObject({ entries: 3, historyEntries: 3 });
+    const verify = fakeRuntime();
+    expect(await cacheVerifyAction({ cacheDir: f.cacheDir }, verify)).toBe(0);
+    expect(verify.stdout()).toBe('3 entries checked, 0 dropped\n');
+    const gc = fakeRuntime();
+    expect(await cacheGcAction({ cacheDir: f.cacheDir, maxSize: 1 }, gc)).toBe(0);
+    const after = fakeRuntime();
+    await cacheStatsAction({ cacheDir: f.cacheDir, json: true }, after);
+    expect(JSON.parse(after.stdout())).toMatchObject({ entries: 0, blobs: 0 });
+  });
+
+  test('clean removes outputs and symlink targets; -f also the image cache entries', async () => {
+    const f = await fixture();
+    await buildAction({ planFile: f.planFile, cacheDir: f.cacheDir, failureMode: 'no-new', dryRun: false, reporter: 'json' }, fakeRuntime());
+    const out = join(f.dir, 'out');
+    await mkdir(out);
+    await writeFile(join(out, 'image.raw.v1'), 'x');
+    await symlink('image.raw.v1', join(out, 'image.raw'));
+    await writeFile(join(out, 'unrelated'), 'keep');
+    const nodes = ['main:base', 'main:extra', 'main:image'];
+    expect(await cleanAction({ force: 0, outputDirectory: out, outputs: ['image.raw'], nodes, cacheDir: f.cacheDir }, fakeRuntime())).toBe(0);
+    expect(await readdir(out)).toEqual(['unrelated']);
+    const noop = fakeRuntime();
+    await buildAction({ planFile: f.planFile, cacheDir: f.cacheDir, failureMode: 'no-new', dryRun: false, reporter: 'plain' }, noop);
+    expect(noop.stderr()).toContain('up to date');
+    expect(await cleanAction({ force: 1, outputs: [], nodes, cacheDir: f.cacheDir }, fakeRuntime())).toBe(0);
+    const rebuilt = fakeRuntime();
+    await buildAction({ planFile: f.planFile, cacheDir: f.cacheDir, failureMode: 'no-new', dryRun: false, reporter: 'json' }, rebuilt);
+    expect(events(rebuilt.stdout()).filter((e) => e.type === 'node-done' && e.outcome === 'built')).toHaveLength(3);
+  });
+});
