@@ -63,3 +63,32 @@ export async function sharedMetadata(release = 'bookworm'): Promise<string> {
   }
   return dir;
 }
+
+export interface TestDeb {
+  readonly name: string;
+  readonly version?: string;
+  readonly depends?: string;
+  /** Files to ship: path inside the package → content. */
+  readonly files?: Readonly<Record<string, string>>;
+}
+
+/** Builds a tiny architecture-independent .deb with dpkg-deb into `dir`; returns its path. */
+export async function buildTestDeb(dir: string, deb: TestDeb): Promise<string> {
+  const { mkdir: mk, writeFile } = await import('node:fs/promises');
+  const { dirname } = await import('node:path');
+  const { execa } = await import('execa');
+  const version = deb.version ?? '1.0';
+  const tree = join(dir, `${deb.name}-tree`);
+  await mk(join(tree, 'DEBIAN'), { recursive: true });
+  await writeFile(join(tree, 'DEBIAN/control'), [
+    `Package: ${deb.name}`, `Version: ${version}`, 'Architecture: all', 'Maintainer: mkb tests <tests@mkb.invalid>',
+    ...(deb.depends === undefined ? [] : [`Depends: ${deb.depends}`]), 'Description: mkb test package', '',
+  ].join('\n'));
+  for (const [path, content] of Object.entries(deb.files ?? {})) {
+    await mk(dirname(join(tree, path)), { recursive: true });
+    await writeFile(join(tree, path), content);
+  }
+  const out = join(dir, `${deb.name}_${version}_all.deb`);
+  await execa('dpkg-deb', ['--root-owner-group', '-b', tree, out], { env: testEnv(), extendEnv: false });
+  return out;
+}

@@ -45,7 +45,7 @@ async function printUris(ctx: ResolveLockOptions, step: { name: string; args: re
   await mkdir(scratch, { recursive: true });
   // An empty archives directory: apt leaves out packages it already has, and the lock needs them all.
   const stepCtx = { ...ctx, scratch, archives: join(scratch, 'archives') };
-  const apt = await prepareApt(stepCtx, step.status === undefined ? {} : { status: step.status });
+  const apt = await prepareApt(stepCtx, { cache: join(ctx.scratch, 'apt-cache'), ...(step.status === undefined ? {} : { status: step.status }) });
   const args = step.args.map((a) => (isLocalDeb(a) ? resolve(a) : a));
   const r = await runApt(stepCtx, apt, { argv: [...apt.command('apt-get'), '-qq', '--print-uris', 'install', ...args] });
   if (!r.ok) {
@@ -69,7 +69,7 @@ async function showRecords(ctx: ResolveLockOptions, printed: readonly PrintedUri
   const scratch = join(ctx.scratch, 'show');
   await mkdir(scratch, { recursive: true });
   const stepCtx = { ...ctx, scratch };
-  const apt = await prepareApt(stepCtx, {});
+  const apt = await prepareApt(stepCtx, { cache: join(ctx.scratch, 'apt-cache') });
   const specs = [...new Set(indexed.map((p) => `${p.name}=${p.version}`))];
   const r = await runApt(stepCtx, apt, { argv: [...apt.command('apt-cache'), 'show', ...specs] });
   if (!r.ok) return r;

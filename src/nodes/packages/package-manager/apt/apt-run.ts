@@ -41,10 +41,12 @@ export interface PreparedApt {
 /**
  * Creates the scratch layout and returns the command prefix. With `root`, apt's state and dpkg's
  * database are the image's own; without, an empty status file (a resolution from nothing) or `status`.
+ * `cache` lets several steps share apt's binary caches (the source cache only depends on the indexes).
  */
-export async function prepareApt(ctx: AptContext, options: { root?: string; status?: string }): Promise<PreparedApt> {
+export async function prepareApt(ctx: AptContext, options: { root?: string; status?: string; cache?: string }): Promise<PreparedApt> {
   const dir = (name: string): string => join(ctx.scratch, name);
-  await Promise.all(['cache', 'state', 'log', 'dpkg-etc'].map((d) => mkdir(dir(d), { recursive: true })));
+  const cache = options.cache ?? dir('cache');
+  await Promise.all([cache, dir('state'), dir('log'), dir('dpkg-etc')].map((d) => mkdir(d, { recursive: true })));
   await mkdir(join(ctx.archives, 'partial'), { recursive: true });
   const conf = dir('apt.conf');
   await writeFile(conf, renderAptConf(metadataEtc(ctx.metadata)));
@@ -61,7 +63,7 @@ export async function prepareApt(ctx: AptContext, options: { root?: string; stat
   }
   const paths: AptPaths = {
     etc: metadataEtc(ctx.metadata), lists: metadataLists(ctx.metadata), state, status,
-    cache: dir('cache'), archives: ctx.archives, log: dir('log'),
+    cache, archives: ctx.archives, log: dir('log'),
     ...(options.root === undefined ? {} : { root: options.root }),
   };
   const opts = aptOptions(ctx.settings, paths);
