@@ -13,9 +13,14 @@ export async function makeReporter(options: { name: ReporterName | undefined; pr
   const name = options.name ?? (runtime.isTTY ? 'pretty' : 'plain');
   const reporters: Reporter[] = [];
   switch (name) {
-    case 'pretty':
-      reporters.push((await import('../../report/pretty.js')).prettyReporter({ write: runtime.err, now: runtime.now, columns: runtime.columns }));
+    case 'pretty': {
+      const pretty = (await import('../../report/pretty.js')).prettyReporter({ write: runtime.err, now: runtime.now, columns: runtime.columns });
+      // Elapsed times tick even when no event arrives; the timer never keeps the process alive.
+      const ticker = setInterval(() => pretty.redraw(), 500);
+      ticker.unref();
+      reporters.push({ on: (e: BuildEvent) => pretty.on(e), close: () => { clearInterval(ticker); pretty.close(); } });
       break;
+    }
     case 'plain':
       reporters.push((await import('../../report/plain.js')).plainReporter(runtime.err));
       break;

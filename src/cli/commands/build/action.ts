@@ -4,6 +4,7 @@ import { execute } from '../../../graph/executor.js';
 import type { FailureMode } from '../../../graph/failure-mode.js';
 import type { ReporterName } from '../../../report/reporter.js';
 import { lookupKind } from '../../../nodes/registry.js';
+import { engineEnvironment } from '../../engine/engine-environment.js';
 import { EXIT } from '../../engine/exit.js';
 import { loadPlan } from '../../engine/load-plan.js';
 import { makeReporter } from '../../engine/make-reporter.js';
@@ -36,10 +37,7 @@ export async function buildAction(options: BuildActionOptions, runtime: EngineRu
       runtime.err(`${plan.error.map(renderFailure).join('\n')}\n`);
       return EXIT.usage;
     }
-    const environment = {
-      hasher: store.hasher, tools: async () => undefined, env: runtime.env,
-      epoch: runtime.env['SOURCE_DATE_EPOCH'] === undefined ? null : Number.parseInt(runtime.env['SOURCE_DATE_EPOCH'], 10),
-    };
+    const environment = engineEnvironment(store, runtime);
     if (options.dryRun) {
       await printDryRun({ plan: plan.value, store, environment, write: runtime.out });
       return EXIT.ok;

@@ -3,6 +3,7 @@ import type { NodeState } from '../../../graph/plan-state.js';
 import { planStates } from '../../../graph/plan-state.js';
 import { describeChange } from '../../../graph/preimage-diff.js';
 import { lookupKind } from '../../../nodes/registry.js';
+import { engineEnvironment } from '../../engine/engine-environment.js';
 import { EXIT } from '../../engine/exit.js';
 import { loadPlan } from '../../engine/load-plan.js';
 import { openStore } from '../../engine/open-store.js';
@@ -47,7 +48,7 @@ export async function explainAction(options: ExplainActionOptions, runtime: Engi
       return EXIT.usage;
     }
     const states = await planStates({
-      plan: plan.value, kinds: lookupKind, store, environment: { hasher: store.hasher, tools: async () => undefined, env: runtime.env, epoch: null },
+      plan: plan.value, kinds: lookupKind, store, environment: engineEnvironment(store, runtime),
     });
     const ids = options.node !== undefined ? [options.node] : plan.value.order.filter((id) => states.get(id)?.state !== 'cached');
     if (ids.length === 0) runtime.out('everything is up to date\n');

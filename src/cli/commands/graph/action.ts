@@ -3,6 +3,7 @@ import type { GraphFormat } from '../../../graph/graph-formats.js';
 import { graphView, renderGraph } from '../../../graph/graph-formats.js';
 import { planStates } from '../../../graph/plan-state.js';
 import { lookupKind } from '../../../nodes/registry.js';
+import { engineEnvironment } from '../../engine/engine-environment.js';
 import { EXIT } from '../../engine/exit.js';
 import { loadPlan } from '../../engine/load-plan.js';
 import { openStore } from '../../engine/open-store.js';
@@ -24,7 +25,7 @@ export async function graphAction(options: GraphActionOptions, runtime: EngineRu
       return EXIT.usage;
     }
     const states = await planStates({
-      plan: plan.value, kinds: lookupKind, store, environment: { hasher: store.hasher, tools: async () => undefined, env: runtime.env, epoch: null },
+      plan: plan.value, kinds: lookupKind, store, environment: engineEnvironment(store, runtime),
     });
     runtime.out(renderGraph(graphView(plan.value, states), options.format));
     return EXIT.ok;
