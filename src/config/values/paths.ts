@@ -122,20 +122,32 @@ export const treeSchema = z.object({ Source: z.string(), Target: z.string().null
 export type Tree = z.infer<typeof treeSchema>;
 
 export interface TreeOptions extends PathOptions {
-  /** 'absolute': DST must be absolute (SkeletonTrees, ExtraTrees); 'relative': DST must be relative (BuildSources). */
-  readonly target: 'absolute' | 'relative';
+  /**
+   * 'absolute': DST must be absolute (SkeletonTrees, ExtraTrees, SandboxTrees);
+   * 'any': DST may be relative or absolute and is kept as written (BuildSources, RuntimeTrees).
+   */
+  readonly target: 'absolute' | 'any';
 }
 
-/** `SRC[:DST]`. */
+/**
+ * Normalizes a path the way Python's `PurePosixPath` prints it: `.` components, repeated and trailing
+ * slashes dropped, `..` kept, exactly two leading slashes kept, the empty path is `.`.
+ */
+export function purePath(raw: string): string {
+  const prefix = raw.startsWith('//') && !raw.startsWith('///') ? '//' : raw.startsWith('/') ? '/' : '';
+  const joined = prefix + raw.split('/').filter((part) => part !== '' && part !== '.').join('/');
+  return joined === '' ? '.' : joined;
+}
+
+/** `SRC[:DST]`, split at the first colon; an empty DST is `.` (which fails the absolute check). */
 export function parseTree(raw: string, env: ParseEnv, options: TreeOptions): Tree {
   const colon = raw.indexOf(':');
   const source = colon < 0 ? raw : raw.slice(0, colon);
   const target = colon < 0 ? null : raw.slice(colon + 1);
-  if (target !== null) {
-    if (options.target === 'absolute' && !target.startsWith('/')) throw new ValueError(`target path '${target}' must be absolute`);
-    if (options.target === 'relative' && target.startsWith('/')) throw new ValueError(`target path '${target}' must be relative`);
+  if (target !== null && options.target === 'absolute' && !target.startsWith('/')) {
+    throw new ValueError(`${target} must be an absolute path`, 'the target of a tree is a path inside the image or sandbox');
   }
-  return { Source: parsePathValue(source, env, options), Target: target === null || target === '' ? null : target };
+  return { Source: parsePathValue(source, env, options), Target: target === null ? null : purePath(target) };
 }
 
 export const keySourceSchema = z.object({ Source: z.string(), Type: z.enum(['file', 'engine', 'provider']) });

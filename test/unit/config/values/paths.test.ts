@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { ParseEnv } from '../../../../src/config/values/kind.js';
-import { keyPath, keySource, parsePathValue, resolvePath } from '../../../../src/config/values/paths.js';
+import { keyPath, keySource, parsePathValue, parseTree, resolvePath } from '../../../../src/config/values/paths.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mkb-paths-'));
 mkdirSync(join(root, 'real', 'sub'), { recursive: true });
@@ -43,5 +43,22 @@ describe('secret paths', () => {
 describe('keySource', () => {
   test('certificates refuse engines with a certificate-source message', () => {
     expect(() => keySource({ engine: false }).parse('engine:x', undefined, env)).toThrow("'engine:x' is not a valid certificate source");
+  });
+});
+
+describe('parseTree', () => {
+  test('targets are normalized like PurePosixPath; an empty target is "."', () => {
+    expect(parseTree('link:./x//y/', env, { target: 'any' })).toEqual({ Source: join(root, 'real', 'sub'), Target: 'x/y' });
+    expect(parseTree('link:', env, { target: 'any' }).Target).toBe('.');
+    expect(parseTree('link:/abs', env, { target: 'any' }).Target).toBe('/abs');
+  });
+
+  test('absolute targets are enforced, with the target in the message', () => {
+    expect(() => parseTree('link:rel', env, { target: 'absolute' })).toThrow('rel must be an absolute path');
+    expect(() => parseTree('link:', env, { target: 'absolute' })).toThrow(/must be an absolute path/);
+  });
+
+  test('the source is split at the first colon', () => {
+    expect(parseTree('link:a:b', env, { target: 'any' }).Target).toBe('a:b');
   });
 });
