@@ -93,8 +93,11 @@ export function path(options: PathOptions = {}): ValueKind<string | null> {
   };
 }
 
-/** A key or certificate: a path when it exists, otherwise kept verbatim (a PKCS#11 URI, an engine key name). */
-export function keyPath(): ValueKind<string | null> {
+/**
+ * A key or certificate: a path when it exists, otherwise kept verbatim (a PKCS#11 URI, an engine key name).
+ * `secret`: an existing file must not be accessible by others (private keys).
+ */
+export function keyPath(options: { readonly secret?: boolean } = {}): ValueKind<string | null> {
   return {
     schema: z.string().nullable(), collection: false, empty: null, expects: 'a path or URI',
     parse(raw, _old, env) {
@@ -102,10 +105,10 @@ export function keyPath(): ValueKind<string | null> {
       const candidate = resolvePath(env.cwd, expandPath(raw, env));
       try {
         statSync(candidate);
-        return candidate;
       } catch {
         return raw;
       }
+      return options.secret ? parsePathValue(candidate, env, { secret: true }) : candidate;
     },
   };
 }

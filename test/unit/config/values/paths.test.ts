@@ -62,3 +62,11 @@ describe('parseTree', () => {
     expect(parseTree('link:a:b', env, { target: 'any' }).Target).toBe('a:b');
   });
 });
+
+describe('keyPath', () => {
+  test('a secret key that exists must not be world-readable; certificates may be', () => {
+    expect(() => keyPath({ secret: true }).parse('open.key', null, env)).toThrow(/too open/);
+    expect(keyPath().parse('open.key', null, env)).toBe(join(root, 'open.key'));
+    expect(keyPath({ secret: true }).parse('missing.key', null, env)).toBe('missing.key');
+  });
+});
