@@ -45,6 +45,7 @@ export async function computeKey(options: {
   }
   const preimage = keyPreimage({
     kind, spec: node.spec, files: files.value, deps: options.depDigests, tools, env: environment.env, epoch: environment.epoch,
+    root: environment.root,
   });
   return ok({ key: keyOf(preimage), preimage });
 }

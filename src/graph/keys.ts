@@ -44,6 +44,28 @@ export interface KeyInputs {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** SOURCE_DATE_EPOCH, when set. */
   readonly epoch: number | null;
+  /** The plan root (checkout); absolute paths under it are hashed relative to it. */
+  readonly root?: string;
+}
+
+/** Marks the plan root in hashed settings, so a checkout's location never reaches a key. */
+export const ROOT_MARKER = '${root}';
+
+/**
+ * Rewrites absolute paths inside the checkout (the plan root) to `${root}/…`, recursively. Paths outside it
+ * (e.g. /var/cache/…) stay absolute: they are the same wherever the checkout is.
+ */
+export function relativizeRoot(value: unknown, root: string | undefined): unknown {
+  if (root === undefined || root === '' || root === '/') return value;
+  if (typeof value === 'string') {
+    if (value === root) return ROOT_MARKER;
+    return value.startsWith(`${root}/`) ? `${ROOT_MARKER}${value.slice(root.length)}` : value;
+  }
+  if (Array.isArray(value)) return value.map((v: unknown) => relativizeRoot(v, root));
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, relativizeRoot(v, root)]));
+  }
+  return value;
 }
 
 export function keyPreimage(inputs: KeyInputs): KeyPreimage {
@@ -52,14 +74,14 @@ export function keyPreimage(inputs: KeyInputs): KeyPreimage {
     const value = inputs.env[name];
     if (value !== undefined) env[name] = value;
   }
-  const settings = toCanonical(settingsPreimage(inputs.kind, inputs.spec.settings), '$.settings') as Record<string, CanonicalValue>;
+  const settings = toCanonical(relativizeRoot(settingsPreimage(inputs.kind, inputs.spec.settings), inputs.root), '$.settings') as Record<string, CanonicalValue>;
   return {
     schema: KEY_SCHEMA,
     engine: ENGINE_ABI,
     kind: inputs.kind.kind,
     kindVersion: inputs.kind.version,
     settings,
-    params: toCanonical(inputs.spec.params, '$.params'),
+    params: toCanonical(relativizeRoot(inputs.spec.params, inputs.root), '$.params'),
     files: toCanonical(inputs.files) as Record<string, Sha256>,
     deps: inputs.deps.map((d) => ({ kind: d.kind, digest: d.digest })),
     tools: toCanonical(inputs.tools) as Record<string, string>,

@@ -35,6 +35,15 @@ describe('node keys', () => {
     await store.close();
   });
 
+  test('absolute paths inside the checkout are hashed relative to it; paths outside stay as they are', () => {
+    const at = (root: string) => keyOf(keyPreimage({
+      ...base, root, spec: spec({ ExtraTrees: [`${root}/mkosi.extra`], OutputDirectory: `${root}/mkosi.output`, CacheDirectory: '/var/cache/x', BuildSources: [{ source: root, target: '' }] }),
+    }));
+    expect(at('/home/alice/img')).toBe(at('/srv/ci/checkout-42'));
+    const outside = (dir: string) => keyOf(keyPreimage({ ...base, root: '/home/alice/img', spec: spec({ CacheDirectory: dir }) }));
+    expect(outside('/var/cache/x')).not.toBe(outside('/var/cache/y'));
+  });
+
   test('the order in which settings were written does not matter', () => {
     const a = keyOf(keyPreimage({ ...base, spec: spec({ Packages: ['a', 'b'], Format: 'disk', Bootable: 'auto' }) }));
     const b = keyOf(keyPreimage({ ...base, spec: spec({ Bootable: 'auto', Format: 'disk', Packages: ['a', 'b'] }) }));
