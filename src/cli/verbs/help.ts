@@ -26,7 +26,7 @@ function wrap(text: string, indent: number, first: number): string[] {
 
 function row(left: string, text: string): string {
   const pad = ' '.repeat(COLUMN);
-  if (left.length + 2 > COLUMN) return [`  ${left}`, ...wrap(text, COLUMN, COLUMN).map((l) => pad + l)].join('\n');
+  if (left.length + 4 > COLUMN) return [`  ${left}`, ...wrap(text, COLUMN, COLUMN).map((l) => pad + l)].join('\n');
   const [first = '', ...rest] = wrap(text, COLUMN, COLUMN);
   return [`  ${left.padEnd(COLUMN - 2)}${first}`, ...rest.map((l) => pad + l)].join('\n');
 }
