@@ -3,15 +3,11 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeId } from '../errors/failures.js';
 import type { NodeKey } from '../graph/keys.js';
-import { writeActionFile } from './action-file.js';
 import { Cas } from './cas.js';
-import { blobsOf, commitTree } from './commit-tree.js';
 import { CorruptBlobError } from './corrupt-blob-error.js';
 import { indexFileHealth } from './index-health.js';
 import { Leases } from './leases.js';
 import type { MaterializeOptions } from './materialize.js';
-import { copyTreeTo, hotTree } from './materialize.js';
-import { rebuildIndex } from './rebuild-index.js';
 import { StatCacheHasher } from './stat-cache-hasher.js';
 import { INDEX_FORMAT, StoreIndex } from './store-index.js';
 import { StoreLayout, tempName } from './store-layout.js';
@@ -72,6 +68,7 @@ export class LocalStore implements ExecutorStore {
     }
     const store = new LocalStore(options, index);
     if (index.format() === undefined) {
+      const { rebuildIndex } = await import('./rebuild-index.js');
       await rebuildIndex({ index, cas: store.cas, layout, warn: options.warn, now: options.now });
       await index.meta.put('format', INDEX_FORMAT);
     }
@@ -113,6 +110,8 @@ export class LocalStore implements ExecutorStore {
   }
 
   async commitTree(request: CommitRequest): Promise<OutputRecord> {
+    // Loaded on first write: a no-op build never needs the writing half of the store.
+    const [{ commitTree, blobsOf }, { writeActionFile }] = await Promise.all([import('./commit-tree.js'), import('./action-file.js')]);
     const tree = await commitTree(this.cas, request.dir);
     const record: OutputRecord = {
       digest: tree.digest, kind: request.kind, bytes: tree.bytes, files: tree.files, durationMs: request.durationMs, created: this.#o.now(),
@@ -131,10 +130,12 @@ export class LocalStore implements ExecutorStore {
   }
 
   async readOnlyTree(digest: string): Promise<string> {
+    const { hotTree } = await import('./materialize.js');
     return this.#guard(digest, () => hotTree(this.materializeOptions, digest));
   }
 
   async copyTree(digest: string, dest: string): Promise<void> {
+    const { copyTreeTo } = await import('./materialize.js');
     await this.#guard(digest, () => copyTreeTo(this.materializeOptions, digest, dest));
   }
 

@@ -1,4 +1,3 @@
-import { collectGarbage } from '../../../cache/gc.js';
 import { renderFailure } from '../../../errors/render.js';
 import { execute } from '../../../graph/executor.js';
 import type { FailureMode } from '../../../graph/failure-mode.js';
@@ -10,7 +9,6 @@ import { loadPlan } from '../../engine/load-plan.js';
 import { makeReporter } from '../../engine/make-reporter.js';
 import { openStore } from '../../engine/open-store.js';
 import type { EngineRuntime } from '../../engine/runtime.js';
-import { printDryRun } from './dry-run.js';
 
 export interface BuildActionOptions {
   /** INTERNAL plan source until the config engine compiles configs. */
@@ -39,6 +37,7 @@ export async function buildAction(options: BuildActionOptions, runtime: EngineRu
     }
     const environment = engineEnvironment(store, runtime);
     if (options.dryRun) {
+      const { printDryRun } = await import('./dry-run.js');
       await printDryRun({ plan: plan.value, store, environment, write: runtime.out });
       return EXIT.ok;
     }
@@ -50,6 +49,7 @@ export async function buildAction(options: BuildActionOptions, runtime: EngineRu
     });
     if (options.maxCacheSize !== undefined) {
       const pinned = new Set([...result.nodes.values()].flatMap((r) => ('key' in r ? [r.key] : [])));
+      const { collectGarbage } = await import('../../../cache/gc.js');
       await collectGarbage(store, { maxBytes: options.maxCacheSize, pinned, now: runtime.now });
     }
     if (runtime.signal.aborted) return EXIT.cancelled;
