@@ -33,4 +33,23 @@ describe('WorkerPool', () => {
     expect(await pool.acquire({ weight: 1, priority: 0, name: 'c' })).toBeUndefined();
     held?.();
   });
+
+  test('with a random source (MKB_SHUFFLE=1), waiters of equal priority are served in shuffled order', async () => {
+    const order = async (random?: () => number): Promise<string[]> => {
+      const pool = new WorkerPool({ slots: 1, ...(random ? { random } : {}) });
+      const held = await pool.acquire({ weight: 1, priority: 9, name: 'first' });
+      const served: string[] = [];
+      const waits = ['a', 'b', 'c'].map((name) => pool.acquire({ weight: 1, priority: 1, name }).then((release) => {
+        served.push(name);
+        release?.();
+      }));
+      held?.();
+      await Promise.all(waits);
+      return served;
+    };
+    expect(await order()).toEqual(['a', 'b', 'c']);
+    const descending = [0.9, 0.5, 0.1];
+    expect(await order(() => descending.shift() ?? 0)).toEqual(['c', 'b', 'a']);
+  });
 });
+
