@@ -16,7 +16,7 @@ function defaultOf(def: SettingDef): string {
   const rule = def.default;
   if (rule === undefined) return code(JSON.stringify(def.kind.empty));
   if ('value' in rule) return code(JSON.stringify(rule.value));
-  return rule.dependsOn.length === 0 ? 'computed' : `computed from ${rule.dependsOn.map((d) => code(`${d}=`)).join(', ')}`;
+  return rule.dependsOn.length === 0 ? 'computed from the host and the invocation' : `computed from ${rule.dependsOn.map((d) => code(`${d}=`)).join(', ')}`;
 }
 
 /** Everything the table knows about one setting, as label/value pairs. */
@@ -25,7 +25,9 @@ export function settingFacts(def: SettingDef): Fact[] {
   const options = settingOptions(def);
   facts.push(['Command line', options.length === 0 ? 'not settable on the command line' : options.map((o) => code(optionUsage(o))).join(', ')]);
   facts.push(['Scope', def.scope]);
-  facts.push(['Accepts', def.kind.choices ? `${def.kind.expects} (${def.kind.choices.map(code).join(', ')})` : def.kind.expects]);
+  const choices = def.kind.choices?.filter((c) => c !== '');
+  if (choices && def.kind.expects.startsWith('one of')) facts.push(['Accepts', `one of ${choices.map(code).join(', ')}`]);
+  else facts.push(['Accepts', choices ? `${def.kind.expects} (${choices.map(code).join(', ')})` : def.kind.expects]);
   facts.push(['Default', defaultOf(def)]);
   if (def.paths?.length) facts.push(['Default paths', def.paths.map((p) => code(p.path)).join(', ')]);
   if (def.kind.collection) facts.push(['Merging', 'items accumulate across files and the command line; an empty assignment resets']);
