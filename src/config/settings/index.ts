@@ -1,11 +1,15 @@
 import type { z } from 'zod';
 import { CONFIG_SETTINGS, INCLUDE_SETTINGS } from './config-section.js';
+import { DISTRIBUTION_SETTINGS } from './distribution-section.js';
+import { OUTPUT_SETTINGS } from './output-section.js';
 import type { SettingDef } from './types.js';
 
 /** Every setting of mkosi 27, in mkosi's table order (default paths are applied in this order). */
 export const SETTINGS = [
   ...INCLUDE_SETTINGS,
   ...CONFIG_SETTINGS,
+  ...DISTRIBUTION_SETTINGS,
+  ...OUTPUT_SETTINGS,
 ] as const;
 
 type AnySetting = (typeof SETTINGS)[number];

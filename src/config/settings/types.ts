@@ -47,6 +47,11 @@ export interface HostFacts {
    * when such a condition is evaluated. Absent: the loader runs `systemctl --version` itself.
    */
   systemdVersion?: () => Promise<string | null>;
+  /**
+   * The os-release fields of the tree at `root` (`/` for the host; empty when it has none), for
+   * RepositoryKeyFetch's default. Absent: the host counts as `{ ID: distribution }` and other trees as empty.
+   */
+  osRelease?: (root: string) => Readonly<Record<string, string>>;
 }
 
 /** Read access to other settings' finalized values while computing a default. */

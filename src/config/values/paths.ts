@@ -113,12 +113,33 @@ export function keyPath(options: { readonly secret?: boolean } = {}): ValueKind<
   };
 }
 
-/** Expands a glob pattern against the parse directory; a pattern without magic is a plain path. */
+/**
+ * Expands a glob pattern against the parse directory the way 27.1 does for script lists: Python `glob`
+ * semantics (no hidden files for `*`, `**` is not recursive, no braces), matches sorted as written, then
+ * each one resolved and checked like a plain path. A pattern without magic that does not exist matches
+ * nothing (`CleanScripts=nonexist` is `[]`), while a dangling symlink still fails the existence check.
+ */
 export function globPaths(raw: string, env: ParseEnv, options: PathOptions = {}): string[] {
   const expanded = expandPath(raw, env);
-  if (!/[*?[]/.test(expanded)) return [parsePathValue(raw, env, options)];
-  const absolute = resolve(env.cwd, expanded);
-  return globSync(absolute, { absolute: true, dot: false, onlyFiles: false, expandDirectories: false }).sort();
+  let matches: string[];
+  if (!/[*?[]/.test(expanded)) {
+    matches = lexists(resolve(env.cwd, expanded)) ? [expanded] : [];
+  } else {
+    matches = globSync(expanded, {
+      cwd: env.cwd, absolute: isAbsolute(expanded), dot: false, onlyFiles: false, expandDirectories: false,
+      globstar: false, braceExpansion: false, extglob: false,
+    }).map((match) => (match.length > 1 ? match.replace(/\/+$/, '') : match)).sort();
+  }
+  return matches.map((match) => parsePathValue(match, { ...env, env: {} }, options));
+}
+
+function lexists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const treeSchema = z.object({ Source: z.string(), Target: z.string().nullable() });

@@ -80,14 +80,14 @@ export function str(): ValueKind<string | null> {
   };
 }
 
-/** A file name: no `/`, not `.` or `..`. */
-export function filename(): ValueKind<string | null> {
+/** A file name: no `/`, not `.` or `..`; `hint` says what the setting wants instead (27.1 words it per setting). */
+export function filename(options: { readonly hint?: string } = {}): ValueKind<string | null> {
   return {
     schema: z.string().nullable(), collection: false, empty: null, expects: 'a file name',
     parse(raw) {
       if (raw === '') return null;
       if (raw.includes('/') || raw === '.' || raw === '..') {
-        throw new ValueError(`'${raw}' is not a valid filename`, 'a file name must not contain "/" and must not be "." or ".."');
+        throw new ValueError(`'${raw}' is not a valid filename.`, options.hint ?? 'a file name must not contain "/" and must not be "." or ".."');
       }
       return raw;
     },
@@ -133,7 +133,22 @@ export function size(options: { readonly empty: number | null }): ValueKind<numb
   };
 }
 
-const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+const HEX_INT = /^\s*[+-]?(?:0[xX]_?)?[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*\s*$/;
+
+/**
+ * Parses a UUID the way Python's `uuid.UUID(text)` does: `urn:`/`uuid:` and surrounding braces are
+ * dropped, hyphens may be anywhere, and the remaining 32 characters are read as a base-16 integer
+ * (so `_` between digits is accepted). Returns the canonical dashed lower-case form, or undefined.
+ */
+export function parseUuid(raw: string): string | undefined {
+  const hex = raw.replaceAll('urn:', '').replaceAll('uuid:', '').replace(/^[{}]+|[{}]+$/g, '').replaceAll('-', '');
+  if (hex.length !== 32 || !HEX_INT.test(hex)) return undefined;
+  const text = hex.trim().replaceAll('_', '');
+  const negative = text.startsWith('-');
+  const value = BigInt(`0x${text.replace(/^[+-]/, '').replace(/^0[xX]/, '')}`);
+  if (negative && value !== 0n) return undefined;
+  return canonicalUuid(value.toString(16).padStart(32, '0'));
+}
 
 /** Formats a UUID in the canonical dashed lower-case form. */
 export function canonicalUuid(raw: string): string {
@@ -148,8 +163,11 @@ export function uuid(options: { readonly allowRandom: boolean }): ValueKind<stri
     parse(raw, _old, env) {
       if (raw === '') return null;
       if (raw === 'random' && options.allowRandom) return canonicalUuid(env.randomUuid());
-      if (!UUID.test(raw)) throw new ValueError(`'${raw}' is not a valid UUID`);
-      return canonicalUuid(raw);
+      const value = parseUuid(raw);
+      if (value === undefined) {
+        throw new ValueError(`${raw} is not a valid UUID`, options.allowRandom ? 'use a UUID (hyphens optional) or random' : 'use a UUID (hyphens optional)');
+      }
+      return value;
     },
   };
 }
