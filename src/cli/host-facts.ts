@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir, machine } from 'node:os';
@@ -59,6 +60,23 @@ export function architectureFromMachine(uname: string): string {
   return ARCHITECTURES[uname] ?? uname;
 }
 
+/** `systemctl --version`'s first line `systemd 252 (252.38-1~deb12u1)` → `252`; null without systemd. */
+export function systemdVersionFrom(output: string): string | null {
+  return /^systemd (\d+)/.exec(output)?.[1] ?? null;
+}
+
+let systemdVersion: Promise<string | null> | undefined;
+
+/** The host's systemd version, asked for once per process and only when a `SystemdVersion=` condition needs it. */
+function hostSystemdVersion(path: string | undefined): Promise<string | null> {
+  systemdVersion ??= new Promise((resolve) => {
+    execFile('systemctl', ['--version'], { env: { LANG: 'C', PATH: path ?? '/usr/sbin:/usr/bin:/sbin:/bin' } }, (error, stdout) => {
+      resolve(error ? null : systemdVersionFrom(stdout));
+    });
+  });
+  return systemdVersion;
+}
+
 function readOsRelease(): Record<string, string> {
   for (const path of ['/etc/os-release', '/usr/lib/os-release']) {
     try {
@@ -71,8 +89,9 @@ function readOsRelease(): Record<string, string> {
 }
 
 /**
- * The only place that gathers HostFacts from the real machine (R4). No subprocesses: os-release is a file,
- * `uname -m` is os.machine(), and the CA bundle is the first of a few well-known paths that exists.
+ * The only place that gathers HostFacts from the real machine (R4). No subprocesses up front: os-release is a
+ * file, `uname -m` is os.machine(), the CA bundle is the first of a few well-known paths that exists, and
+ * `systemctl --version` runs only if a condition asks for the systemd version.
  */
 export function gatherHostFacts(options: { readonly env: Readonly<Record<string, string>>; readonly directory: string | null }): HostFacts {
   const { distribution, release } = distributionFromOsRelease(readOsRelease());
@@ -86,5 +105,6 @@ export function gatherHostFacts(options: { readonly env: Readonly<Record<string,
     caBundle: CA_BUNDLES.find((path) => existsSync(path)) ?? null,
     randomUuid: () => randomUUID(),
     uid: process.getuid?.() ?? 0,
+    systemdVersion: () => hostSystemdVersion(options.env['PATH']),
   };
 }

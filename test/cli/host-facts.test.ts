@@ -37,3 +37,11 @@ describe('host facts', () => {
     expect(facts.randomUuid()).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('systemd version', () => {
+  test('is the number after "systemd" on the first line', async () => {
+    const { systemdVersionFrom } = await import('../../src/cli/host-facts.js');
+    expect(systemdVersionFrom('systemd 252 (252.38-1~deb12u1)\n+PAM +AUDIT')).toBe('252');
+    expect(systemdVersionFrom('')).toBeNull();
+  });
+});
