@@ -2,7 +2,10 @@ import type { z } from 'zod';
 import { CONFIG_SETTINGS, INCLUDE_SETTINGS } from './config-section.js';
 import { DISTRIBUTION_SETTINGS } from './distribution-section.js';
 import { OUTPUT_SETTINGS } from './output-section.js';
+import { BUILD_SETTINGS } from './build-section.js';
+import { RUNTIME_SETTINGS } from './runtime-section.js';
 import type { SettingDef } from './types.js';
+import { VALIDATION_SETTINGS } from './validation-section.js';
 
 /** Every setting of mkosi 27, in mkosi's table order (default paths are applied in this order). */
 export const SETTINGS = [
@@ -10,6 +13,9 @@ export const SETTINGS = [
   ...CONFIG_SETTINGS,
   ...DISTRIBUTION_SETTINGS,
   ...OUTPUT_SETTINGS,
+  ...VALIDATION_SETTINGS,
+  ...BUILD_SETTINGS,
+  ...RUNTIME_SETTINGS,
 ] as const;
 
 type AnySetting = (typeof SETTINGS)[number];

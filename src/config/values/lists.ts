@@ -83,10 +83,12 @@ export function splitKeyValue(word: string): readonly [string, string] {
   return [word.slice(0, eq), word.slice(eq + 1)];
 }
 
-/** `Environment=` items: `K=V`, or a bare `K` taking `$K` from mkosi's own environment. */
+/**
+ * `Environment=` items: `K=V`, or a bare `K` taking `$K` from mkosi's own environment (empty when unset).
+ * 27.1 accepts an empty name (`=x` → `{"": "x"}`).
+ */
 export function environmentEntry(word: string, env: ParseEnv): readonly [string, string] {
   const eq = word.indexOf('=');
   if (eq < 0) return [word, env.env[word] ?? ''];
-  if (eq === 0) throw new ValueError(`'${word}' is not of the form KEY=VALUE`);
   return [word.slice(0, eq), word.slice(eq + 1)];
 }
