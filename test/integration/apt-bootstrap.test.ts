@@ -8,7 +8,7 @@ import { debian } from '../../src/nodes/packages/distro/debian.js';
 import { bootstrap, fetchPackages, installPackages, removePackages, resolveLock } from '../../src/nodes/packages/package-manager/apt.js';
 import type { AptContext, PackageLock } from '../../src/nodes/packages/package-manager/apt.js';
 import { runInRoot } from '../../src/nodes/sandbox/run-in-root.js';
-import { PACKAGE_CACHE, bookwormSettings, requirePrerequisites, sharedMetadata, testEnv, unwrap } from '../support/apt-test-env.js';
+import { PACKAGE_CACHE, bookwormSettings, buildTestDeb, requirePrerequisites, sharedMetadata, testEnv, unwrap } from '../support/apt-test-env.js';
 
 let work: string;
 let root: string;
@@ -59,6 +59,16 @@ describe('a minimal bookworm root', () => {
     expect(await inRoot(['dpkg', '--audit'])).toBe('');
   });
 
+  test.each(['bwrap', 'unshare'] as const)('%s runs commands inside the root with API file systems, network only when allowed', async (backend) => {
+    const run = async (network: boolean): Promise<string> => unwrap(await runInRoot({
+      mode: 'chroot', root, network, backend, env: testEnv(),
+      argv: ['sh', '-c', 'test -c /dev/null && test -e /proc/self/status && test -d /sys/kernel && cat /proc/net/dev'],
+    })).stdout;
+    const interfaces = (text: string): string[] => text.split('\n').slice(2).map((l) => l.split(':')[0]?.trim() ?? '');
+    expect(interfaces(await run(false))).toEqual(['lo']);
+    expect(interfaces(await run(true)).length).toBeGreaterThan(1);
+  });
+
   test('adds one more package on top of the root without touching the rest', async () => {
     const delta = unwrap(await resolveLock({ ...ctx, scratch: scratch(), packages: ['hello'], root }));
     expect(delta.bootstrap).toEqual([]);
@@ -66,6 +76,14 @@ describe('a minimal bookworm root', () => {
     unwrap(await fetchPackages({ lock: delta, archives: PACKAGE_CACHE }));
     unwrap(await installPackages({ ...ctx, scratch: scratch(), root, packages: delta.requested, verify: { entries: delta.packages, mode: 'includes' } }));
     expect(await inRoot(['hello'])).toBe('Hello, world!');
+  });
+
+  test('installs a local .deb file on top, its dependency already present', async () => {
+    const deb = await buildTestDeb(work, { name: 'mkb-test-local', depends: 'hello', files: { 'usr/share/mkb-test/marker': 'local\n' } });
+    const delta = unwrap(await resolveLock({ ...ctx, scratch: scratch(), packages: [deb], root }));
+    expect(delta.packages.map((e) => e.name)).toEqual(['mkb-test-local']);
+    unwrap(await installPackages({ ...ctx, scratch: scratch(), root, packages: delta.requested, verify: { entries: delta.packages, mode: 'includes' } }));
+    expect(await inRoot(['cat', '/usr/share/mkb-test/marker'])).toBe('local');
   });
 
   test('an unknown package fails with a message naming it and the repositories searched', async () => {
@@ -80,7 +98,7 @@ describe('a minimal bookworm root', () => {
   });
 
   test('removes the added package again', async () => {
-    unwrap(await removePackages({ ...ctx, scratch: scratch(), root, packages: ['hello'] }));
+    unwrap(await removePackages({ ...ctx, scratch: scratch(), root, packages: ['mkb-test-local', 'hello'] }));
     const listed = await inRoot(['dpkg-query', '-W', '-f', '${Package}\n']);
     expect(listed.split('\n')).not.toContain('hello');
   });

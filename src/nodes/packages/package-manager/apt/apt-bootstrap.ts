@@ -5,6 +5,7 @@
 import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import pLimit from 'p-limit';
 import { err, ok } from '../../../../errors/result.js';
 import type { Result } from '../../../../errors/result.js';
 import { mergedUsrDirectories } from '../../distro/debian-architecture.js';
@@ -20,6 +21,8 @@ export interface BootstrapOptions extends AptContext {
   readonly root: string;
   /** A lock resolved with the distribution's bootstrap set, its packages already in `archives`. */
   readonly lock: PackageLock;
+  /** Debs unpacked in parallel in the first phase. Default 3. */
+  readonly unpackConcurrency?: number;
 }
 
 async function mergeUsr(root: string, debianArch: string): Promise<void> {
@@ -46,10 +49,12 @@ async function unpack(options: BootstrapOptions, deb: string): Promise<Result<nu
 export async function bootstrap(options: BootstrapOptions): Promise<Result<null, PackageFailure>> {
   await mkdir(options.root, { recursive: true, mode: 0o755 });
   await mergeUsr(options.root, options.settings.architecture);
-  for (const entry of options.lock.bootstrap) {
-    const r = await unpack(options, join(options.archives, entry.cacheFile));
-    if (!r.ok) return r;
-  }
+  // Unpacking is decompression-bound; a few at a time. Overlaps do not matter: dpkg unpacks every
+  // package again when apt installs the set, and that copy is the one that stays.
+  const limit = pLimit(options.unpackConcurrency ?? 3);
+  const unpacked = await Promise.all(options.lock.bootstrap.map((e) => limit(() => unpack(options, join(options.archives, e.cacheFile)))));
+  const failed = unpacked.find((r) => !r.ok);
+  if (failed !== undefined) return failed;
   const essential = await installPackages({
     ...options, scratch: join(options.scratch, 'bootstrap'),
     packages: [...new Set(options.lock.bootstrap.map((e) => e.name))],
