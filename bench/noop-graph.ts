@@ -52,12 +52,16 @@ async function timed(file: string, args: readonly string[]): Promise<{ ms: numbe
   return { ms, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The bench plan: `trees` fixture trees sharing `totalBytes`, and `merges` merges of pairs of trees. */
+/** The bench plan: `trees` fixture trees sharing `totalBytes` (each reading input.txt), and `merges` merges of pairs. */
 export function benchPlan(options: Pick<NoopGraphOptions, 'trees' | 'merges' | 'totalBytes' | 'filesPerTree'>): unknown {
   const per = Math.floor(options.totalBytes / options.trees);
   const nodes: unknown[] = [];
   for (let i = 0; i < options.trees; i++) {
-    nodes.push({ id: `tree${i}`, kind: 'fixture-tree', settings: { Packages: [`pkg${i}`] }, params: { seed: `bench-${i}`, files: options.filesPerTree, bytes: per } });
+    nodes.push({
+      id: `tree${i}`, kind: 'fixture-tree', settings: { Packages: [`pkg${i}`] },
+      // Every tree also reads an input file, so the no-op path exercises the stat cache.
+      params: { seed: `bench-${i}`, files: options.filesPerTree, bytes: per, input: 'input.txt' },
+    });
   }
   for (let m = 0; m < options.merges; m++) {
     nodes.push({ id: `merge${m}`, kind: 'fixture-merge', params: { inputs: [`tree${(2 * m) % options.trees}`, `tree${(2 * m + 1) % options.trees}`] } });
@@ -71,6 +75,7 @@ export async function measureNoopGraph(options: NoopGraphOptions): Promise<NoopG
     const plan = join(dir, 'plan.json');
     const store = join(dir, 'store');
     await writeFile(plan, JSON.stringify(benchPlan(options)));
+    await writeFile(join(dir, 'input.txt'), 'an input file every tree reads\n');
     const build = ['build', '--plan-file', plan, '--cache-dir', store, '--reporter', 'plain'];
     const warm = await timed('node', [options.cli, ...build]);
     const check = await timed('node', [options.cli, ...build]);

@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { BuildEvent } from '../../report/events.js';
 import type { Reporter, ReporterName } from '../../report/reporter.js';
 import { combineReporters } from '../../report/reporter.js';
@@ -32,9 +32,9 @@ export async function makeReporter(options: { name: ReporterName | undefined; pr
       break;
   }
   if (options.profile !== undefined) {
-    const stream = createWriteStream(options.profile);
-    const trace = (await import('../../report/trace.js')).traceReporter((text) => stream.write(text));
-    reporters.push({ on: (e: BuildEvent) => trace.on(e), close: () => { trace.close(); stream.end(); } });
+    const file = options.profile;
+    // The trace is written once, at close, synchronously: it is complete when the process exits.
+    reporters.push((await import('../../report/trace.js')).traceReporter((text) => writeFileSync(file, text)));
   }
   return combineReporters(reporters);
 }
