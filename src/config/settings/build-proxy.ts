@@ -52,9 +52,10 @@ export const BUILD_PROXY_SETTINGS = [
     help: "Don't use the configured proxy for the specified host(s)",
     kind: hostList(),
     // `no_proxy` is split on commas only, keeping empty items and spaces (`a,,b` → ["a","","b"]).
+    // Without one, 27.1 prints null for the main image but [] for subimages, the tools tree and the initrd.
     default: {
       dependsOn: ['Environment'],
-      compute: (ctx) => proxyVariable(ctx, NO_PROXY_VARIABLES)?.split(',') ?? null,
+      compute: (ctx) => proxyVariable(ctx, NO_PROXY_VARIABLES)?.split(',') ?? (ctx.image === 'main' ? null : []),
     },
   }),
   setting({

@@ -118,6 +118,11 @@ describe('[Build] defaults (empty config, 27.1 as root on Debian)', () => {
     expect(of({ NO_PROXY: 'N', no_proxy: 'n' })).toEqual(['n']);
   });
 
+  test('ProxyExclude without no_proxy is null for the main image only', () => {
+    expect(defaultOf(def('ProxyExclude'), { ...defaultContext(), image: 'tools' })).toEqual([]);
+    expect(defaultOf(def('ProxyExclude'), { ...defaultContext(), image: 'sub' })).toEqual([]);
+  });
+
   test('ProxyClientKey defaults to the client certificate', () => {
     expect(defaultOf(def('ProxyClientKey'), defaultContext({ ProxyClientCertificate: '/c.pem' }))).toBe('/c.pem');
   });
