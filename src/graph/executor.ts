@@ -59,6 +59,8 @@ class Executor {
   readonly #results = new Map<NodeId, Promise<NodeResult>>();
   readonly #start: number;
   #stopped: 'signal' | 'failure-mode' | undefined;
+  /** Build time the cache hits of this run saved (their original durations). */
+  #saved = 0;
 
   constructor(options: ExecuteOptions) {
     this.#o = options;
@@ -90,8 +92,6 @@ class Executor {
       signal.removeEventListener('abort', onAbort);
     }
   }
-
-  #saved = 0;
 
   #emit(event: EventInput): void {
     this.#o.emit({ ...event, t: this.#o.now() - this.#start } as Parameters<EventSink>[0]);

@@ -4,6 +4,9 @@ import type { PlanNode } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { openTestStore } from '../helpers/test-store.js';
 
+/** The integration project's convention: MKB_SKIP_INTEGRATION=1 skips explicitly (the setup says so). */
+const describeIntegration = process.env['MKB_SKIP_INTEGRATION'] === '1' ? describe.skip : describe;
+
 const shared: PlanNode[] = [
   { id: 'base', kind: 'fixture-tree', params: { seed: 'shared-base', files: 64, bytes: 24_000_000 } },
   { id: 'tools', kind: 'fixture-tree', params: { seed: 'shared-tools', files: 32, bytes: 8_000_000 } },
@@ -18,7 +21,7 @@ function graphFor(p: number): PlanNode[] {
   ];
 }
 
-describe('concurrency', () => {
+describeIntegration('concurrency', () => {
   beforeAll(requireBuiltCli);
 
   test('4 processes building overlapping graphs on one store all succeed and build each shared node once', async () => {

@@ -5,6 +5,9 @@ import type { PlanNode } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { openTestStore } from '../helpers/test-store.js';
 
+/** The integration project's convention: MKB_SKIP_INTEGRATION=1 skips explicitly (the setup says so). */
+const describeIntegration = process.env['MKB_SKIP_INTEGRATION'] === '1' ? describe.skip : describe;
+
 /** A plan variant: four trees new to each run (so every run writes), two shared by all runs, plus merges. */
 function variant(v: number): PlanNode[] {
   const trees: PlanNode[] = Array.from({ length: 6 }, (_, i) => ({
@@ -18,7 +21,7 @@ function variant(v: number): PlanNode[] {
   ];
 }
 
-describe('crash safety', () => {
+describeIntegration('crash safety', () => {
   beforeAll(requireBuiltCli);
 
   test('50 builds SIGKILLed at random points leave a store whose every entry verifies and that builds what a fresh store builds', async () => {
