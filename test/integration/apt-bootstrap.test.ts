@@ -57,6 +57,8 @@ describe('a minimal bookworm root', () => {
     expect(installed.size).toBe(lock.bootstrap.length + lock.packages.length);
     expect(await inRoot(['sh', '-c', '. /etc/os-release && echo $VERSION_CODENAME'])).toBe('bookworm');
     expect(await inRoot(['dpkg', '--audit'])).toBe('');
+    // WithDocs=no: documentation is left out, copyright files stay (info/dir is made by a maintainer script).
+    expect(await inRoot(['sh', '-c', 'test -f /usr/share/doc/bash/copyright && find /usr/share/man /usr/share/info -type f ! -path /usr/share/info/dir | wc -l'])).toBe('0');
   });
 
   test.each(['bwrap', 'unshare'] as const)('%s runs commands inside the root with API file systems, network only when allowed', async (backend) => {
