@@ -66,6 +66,8 @@ export function enumOf<const V extends string>(values: readonly V[], options: En
       if (options.yes !== undefined && options.no !== undefined) {
         const boolean = parseBooleanWord(raw);
         if (boolean !== undefined) return boolean ? options.yes : options.no;
+        // mkosi tries the boolean last, so that is what it complains about.
+        throw new ValueError(`Invalid boolean literal: '${raw}'`, `expected one of: ${values.join(', ')}, or a boolean`);
       }
       throw new ValueError(`'${raw}' is not a valid ${options.typeName ?? 'value'}`, `expected one of: ${values.join(', ')}`);
     },
