@@ -17,3 +17,5 @@ export type { InstallPackagesOptions, RemovePackagesOptions } from './apt/apt-in
 export { installPackages, installedPackages, removePackages } from './apt/apt-install.js';
 export type { AddLocalRepositoryOptions } from './apt/apt-local-repository.js';
 export { addLocalRepository } from './apt/apt-local-repository.js';
+export type { InstallImageSourcesOptions } from './apt/apt-image-sources.js';
+export { installImageSources } from './apt/apt-image-sources.js';
