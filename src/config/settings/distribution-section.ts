@@ -41,7 +41,7 @@ export function defaultRepositoryKeyFetch(ctx: DefaultContext): boolean {
 export const DISTRIBUTION_SETTINGS = [
   setting({
     name: 'Distribution', section: 'Distribution', scope: 'universal', match: 'equal', specifier: 'd',
-    cli: { long: '--distribution', short: '-d' },
+    cli: { long: '--distribution', short: '-d', choices: [...DISTRIBUTIONS, ''] },
     help: 'Distribution to install',
     kind: enumOf<Distribution>(DISTRIBUTIONS, { empty: null, typeName: 'Distribution' }),
     default: { dependsOn: [], compute: (ctx) => (isDistribution(ctx.host.distribution) ? ctx.host.distribution : 'custom') },
@@ -55,7 +55,7 @@ export const DISTRIBUTION_SETTINGS = [
   }),
   setting({
     name: 'Architecture', section: 'Distribution', scope: 'universal', match: 'architecture', specifier: 'a',
-    cli: { long: '--architecture' },
+    cli: { long: '--architecture', choices: [...ARCHITECTURES, ''] },
     help: 'Override the architecture of installation',
     kind: enumOf(ARCHITECTURES, { empty: null, typeName: 'Architecture' }),
     default: { dependsOn: [], compute: (ctx) => ctx.host.architecture as Architecture },

@@ -52,7 +52,7 @@ export function ociEntry(word: string): readonly [string, string] {
 export const OUTPUT_SETTINGS = [
   setting({
     name: 'Format', section: 'Output', scope: 'local', match: 'equal', specifier: 't',
-    cli: { long: '--format', short: '-t' },
+    cli: { long: '--format', short: '-t', choices: [...OUTPUT_FORMATS, ''] },
     help: 'Output Format',
     kind: enumOf<OutputFormat>(OUTPUT_FORMATS, { empty: null, typeName: 'OutputFormat' }),
     default: { value: 'disk' },

@@ -82,6 +82,12 @@ export interface CliFlags {
   readonly shortConst?: string;
   /** The long option's value is optional (argparse `nargs='?'`): alone it assigns this (`--checksum` → `yes`). */
   readonly bareConst?: string;
+  /**
+   * argparse `choices` (27.1: Distribution, Architecture, Format, Bootloader, …, always ending in `''`):
+   * any other value on the command line is a usage error (exit 2, `invalid choice: 'x' (choose from …)`)
+   * before configuration is read, and `--help` shows them as `{a,b,}`. Absent: the value goes to the parser.
+   */
+  readonly choices?: readonly string[];
 }
 
 export interface SettingDef<Name extends string = string, T = unknown> {

@@ -139,3 +139,8 @@ test('table: scopes, specifiers, matchability and tools flags as in 27.1', () =>
     ['Repositories', 'universal', '-', 'member', true],
   ]);
 });
+
+test('enum options carry argparse choices, ending with the empty value that resets', () => {
+  const choices = DISTRIBUTION_SETTINGS.filter((d) => 'choices' in d.cli).map((d) => [d.name, ('choices' in d.cli ? d.cli.choices : []).at(-1)]);
+  expect(choices).toEqual([['Distribution', ''], ['Architecture', '']]);
+});
