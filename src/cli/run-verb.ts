@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { MKB_VERSION } from '../version.js';
+import { splitBuildFlags } from './engine/build-flags.js';
 import { EXIT_CODES } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { parseArgv } from './parse-argv.js';
@@ -10,6 +11,7 @@ import { findVerb, VERBS } from './verbs.js';
 
 /** Each implemented verb's action, loaded only when that verb runs. */
 const ACTIONS: Readonly<Record<string, () => Promise<VerbAction>>> = {
+  build: async () => (await import('./verbs/build.js')).buildVerb,
   summary: async () => (await import('./verbs/summary.js')).summaryVerb,
   'cat-config': async () => (await import('./verbs/cat-config.js')).catConfigVerb,
   help: async () => (await import('./verbs/help.js')).helpVerb,
@@ -41,7 +43,13 @@ function notAvailable(verb: string): VerbFailed {
 
 /** The mkosi-compatible command line: parse, check, and run one verb; every failure becomes an exit status. */
 export async function runVerb(argv: readonly string[], io: CliIo): Promise<number> {
-  const result = parseArgv(argv, { cwd: io.cwd });
+  // `build` also takes the engine's options, which the mkosi-compatible parser does not know.
+  const split = argv.includes('build') ? splitBuildFlags(argv) : undefined;
+  if (split !== undefined && !split.ok) {
+    io.err(`${USAGE_LINE}\nmkb: error: ${split.message}\n`);
+    return EXIT_CODES.usage;
+  }
+  const result = parseArgv(split?.argv ?? argv, { cwd: io.cwd });
   if (!result.ok) {
     io.err(`${USAGE_LINE}\nmkb: error: ${result.error.message}\n`);
     return result.error.exitCode;
@@ -63,7 +71,7 @@ export async function runVerb(argv: readonly string[], io: CliIo): Promise<numbe
     }
     const action = ACTIONS[verb.name];
     if (!verb.available || action === undefined) throw notAvailable(verb.name);
-    return await (await action())({ parsed, io });
+    return await (await action())({ parsed, io, ...(split?.ok === true ? { buildFlags: split.flags } : {}) });
   } catch (error) {
     return reportError(error, { debug: parsed.debug, err: io.err });
   }

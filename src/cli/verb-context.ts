@@ -1,3 +1,4 @@
+import type { BuildFlags } from './engine/build-flags.js';
 import type { CliIo } from './io.js';
 import type { ParsedArgv } from './parse-argv.js';
 
@@ -5,6 +6,8 @@ import type { ParsedArgv } from './parse-argv.js';
 export interface VerbContext {
   readonly parsed: ParsedArgv;
   readonly io: CliIo;
+  /** The engine's own options of `build` (`--dry-run`, `--reporter`, `-j`, `--failure-mode`). */
+  readonly buildFlags?: BuildFlags;
 }
 
 export type VerbAction = (ctx: VerbContext) => Promise<number>;

@@ -17,7 +17,7 @@ export const VERBS: readonly VerbDef[] = [
   { name: 'init', acceptsArgs: false, available: false, description: 'Install the tmpfiles.d drop-in that ages out old cache files' },
   { name: 'summary', acceptsArgs: false, available: true, description: 'Show the parsed configuration of every image (--json: machine-readable)' },
   { name: 'cat-config', acceptsArgs: false, available: true, description: 'Print every configuration file that was read, per image' },
-  { name: 'build', argsUsage: '[-- command line…]', acceptsArgs: true, available: false, description: 'Build the images (the default verb)' },
+  { name: 'build', argsUsage: '[-- command line…]', acceptsArgs: true, available: true, description: 'Build the images (the default verb)' },
   { name: 'shell', argsUsage: '[-- command line…]', acceptsArgs: true, available: false, description: 'Run a shell or a command in the image with systemd-nspawn' },
   { name: 'boot', argsUsage: '[-- nspawn settings…]', acceptsArgs: true, available: false, description: 'Boot the image in a systemd-nspawn container' },
   { name: 'vm', aliases: ['qemu'], argsUsage: '[-- vmm parameters…]', acceptsArgs: true, available: false, description: 'Boot the image in a virtual machine' },

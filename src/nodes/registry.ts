@@ -1,5 +1,10 @@
 import { fixtureMergeKind } from './fixture/fixture-merge.js';
 import { fixtureTreeKind } from './fixture/fixture-tree.js';
+import { baseInstallKind } from './image/base-install/base-install.js';
+import { finalizeKind } from './image/finalize/finalize.js';
+import { outputKind } from './image/output/output.js';
+import { packageLockKind } from './image/package-lock/package-lock.js';
+import { repoMetadataKind } from './image/repo-metadata/repo-metadata.js';
 import type { AnyNodeKind, KindLookup } from './types.js';
 
 /**
@@ -9,6 +14,11 @@ import type { AnyNodeKind, KindLookup } from './types.js';
 export const NODE_KINDS = {
   'fixture-tree': fixtureTreeKind,
   'fixture-merge': fixtureMergeKind,
+  'repo-metadata': repoMetadataKind,
+  'package-lock': packageLockKind,
+  'base-install': baseInstallKind,
+  finalize: finalizeKind,
+  output: outputKind,
 } as const satisfies Readonly<Record<string, AnyNodeKind>>;
 
 export type KnownKind = keyof typeof NODE_KINDS;

@@ -16,6 +16,8 @@ export interface ArchiveOptions {
   readonly root: string;
   readonly dest: string;
   readonly signal: AbortSignal;
+  /** SourceDateEpoch: member mtimes newer than this are recorded as this (the tree itself is not touched). */
+  readonly clampMtime?: number;
 }
 
 /**
@@ -28,6 +30,7 @@ export async function writeTar(options: ArchiveOptions): Promise<void> {
     '--acls', '--xattrs', '--xattrs-include=*', '--sparse', '--force-local',
     '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime', '--format=pax',
     ...ARCHIVE_EXCLUDES.map((pattern) => `--exclude=${pattern}`),
+    ...(options.clampMtime === undefined ? [] : [`--mtime=@${options.clampMtime}`, '--clamp-mtime']),
     '.',
   ], { cancelSignal: options.signal, stdin: 'ignore' });
 }

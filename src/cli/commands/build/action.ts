@@ -1,6 +1,9 @@
 import { renderFailure } from '../../../errors/render.js';
 import { execute } from '../../../graph/executor.js';
+import type { BuildResult } from '../../../graph/executor.js';
 import type { FailureMode } from '../../../graph/failure-mode.js';
+import type { PlanInput } from '../../../graph/types.js';
+import type { LocalStore } from '../../../cache/local-store.js';
 import type { ReporterName } from '../../../report/reporter.js';
 import { lookupKind } from '../../../nodes/registry.js';
 import { engineEnvironment } from '../../engine/engine-environment.js';
@@ -11,9 +14,15 @@ import { openStore } from '../../engine/open-store.js';
 import type { EngineRuntime } from '../../engine/runtime.js';
 
 export interface BuildActionOptions {
-  /** INTERNAL plan source until the config engine compiles configs. */
+  /** INTERNAL plan source (fixture kinds, tests and bench/). */
   readonly planFile?: string;
+  /** The plan compiled from mkosi configuration (`mkb build` on a config tree). */
+  readonly planInput?: PlanInput;
   readonly cacheDir?: string;
+  /** CacheDirectory= of the main image, when the config sets it. */
+  readonly cacheDirectory?: string;
+  /** Runs after a successful build (publishing outputs); false fails the build. */
+  readonly afterBuild?: (args: { result: BuildResult; store: LocalStore }) => Promise<boolean>;
   readonly jobs?: number;
   readonly failureMode: FailureMode;
   readonly reporter?: ReporterName;
@@ -28,9 +37,9 @@ export async function buildAction(options: BuildActionOptions, runtime: EngineRu
   const reporter = await makeReporter({ name: options.reporter, profile: options.profile, runtime });
   const warn = (message: string, hint?: string): void =>
     reporter.on({ type: 'warning', t: 0, message, ...(hint === undefined ? {} : { hint }) });
-  const store = await openStore({ cacheDir: options.cacheDir, runtime, warn });
+  const store = await openStore({ cacheDir: options.cacheDir, cacheDirectory: options.cacheDirectory, runtime, warn });
   try {
-    const plan = await loadPlan({ planFile: options.planFile, store });
+    const plan = await loadPlan({ planFile: options.planFile, store, ...(options.planInput === undefined ? {} : { input: options.planInput }) });
     if (!plan.ok) {
       runtime.err(`${plan.error.map(renderFailure).join('\n')}\n`);
       return EXIT.usage;
@@ -53,6 +62,7 @@ export async function buildAction(options: BuildActionOptions, runtime: EngineRu
       await collectGarbage(store, { maxBytes: options.maxCacheSize, pinned, now: runtime.now });
     }
     if (runtime.signal.aborted) return EXIT.cancelled;
+    if (result.ok && options.afterBuild !== undefined && !(await options.afterBuild({ result, store }))) return EXIT.buildFailed;
     return result.ok ? EXIT.ok : EXIT.buildFailed;
   } finally {
     reporter.close();

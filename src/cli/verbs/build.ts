@@ -1,0 +1,65 @@
+// `mkb build` on an mkosi configuration: load → compile to a plan → run it over the store → publish the
+// main image's output into OutputDirectory. `--dry-run` prints each node's state and why.
+import { join } from 'node:path';
+import { defaultStoreRoot } from '../../cache/store-root.js';
+import { renderFailure } from '../../errors/render.js';
+import { readHostAptSources } from '../../nodes/packages/distro/host-apt-sources.js';
+import { planImages } from '../../nodes/image/plan-images.js';
+import { publishOutput } from '../../nodes/image/publish.js';
+import { str } from '../../nodes/image/image-settings.js';
+import { buildAction } from '../commands/build/action.js';
+import type { BuildFlags } from '../engine/build-flags.js';
+import { EXIT } from '../engine/exit.js';
+import { processRuntime } from '../engine/runtime.js';
+import { selectedDirectory } from '../load-options.js';
+import type { VerbContext } from '../verb-context.js';
+import { loadForVerb } from './load.js';
+
+/** How long a repository metadata snapshot is reused before a build syncs again. */
+const METADATA_TTL_MS = 6 * 3600_000;
+
+export async function buildVerb(ctx: VerbContext): Promise<number> {
+  const flags: BuildFlags = ctx.buildFlags ?? { dryRun: false };
+  const loaded = await loadForVerb(ctx);
+  const root = selectedDirectory(ctx.parsed, ctx.io) ?? ctx.io.cwd;
+  const main = loaded.images.at(-1);
+  if (main === undefined) {
+    ctx.io.err('mkb: nothing to build: the configuration defines no image\n');
+    return EXIT.usage;
+  }
+  const runtime = processRuntime();
+  try {
+    const cacheDirectory = str(main, 'CacheDirectory');
+    const storeRoot = defaultStoreRoot({ cacheDirectory, uid: runtime.uid, home: runtime.home, xdgCacheHome: runtime.env['XDG_CACHE_HOME'] });
+    const plan = planImages({
+      images: loaded.images, root, host: await readHostAptSources({ etcApt: '/etc/apt' }), now: runtime.now(),
+      metadataTtlMs: METADATA_TTL_MS, packageCache: join(storeRoot, 'packages'),
+    });
+    if (!plan.ok) {
+      ctx.io.err(`${plan.error.map(renderFailure).join('\n')}\n`);
+      return EXIT.usage;
+    }
+    const published = plan.value.images.at(-1);
+    return await buildAction({
+      planInput: plan.value.input, dryRun: flags.dryRun, failureMode: flags.failureMode ?? 'no-new',
+      ...(cacheDirectory === undefined ? {} : { cacheDirectory }),
+      ...(flags.reporter === undefined ? {} : { reporter: flags.reporter }),
+      ...(flags.jobs === undefined ? {} : { jobs: flags.jobs }),
+      afterBuild: async ({ result, store }) => {
+        if (published === undefined) return true;
+        const node = result.nodes.get(published.output);
+        if (node === undefined || !('digest' in node)) return false;
+        if (str(published.settings, 'Format') === 'none') return true;
+        const outputDir = str(published.settings, 'OutputDirectory') ?? root;
+        const r = await publishOutput({
+          digest: node.digest, outputDir, output: str(published.settings, 'Output') ?? 'image',
+          copyTree: (digest, dest) => store.copyTree(digest, dest), tag: `${runtime.pid}`,
+        });
+        ctx.io.err(r.upToDate ? `outputs in ${outputDir} are up to date\n` : `published ${r.files.join(', ')} to ${outputDir}\n`);
+        return true;
+      },
+    }, runtime);
+  } finally {
+    runtime.dispose();
+  }
+}

@@ -1,0 +1,76 @@
+// base-install: skeleton trees, the bootstrap set and Packages= installed exactly as locked, then the
+// prepare scripts (mkosi's Incremental cache point). Keyed on the lock's digest, not on the wish list or
+// the mirror, so an unchanged resolution keeps this (slow) stage cached.
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { err, ok } from '../../../errors/result.js';
+import type { NodeId } from '../../../errors/failures.js';
+import { toNodeFailure } from '../../packages/package-failure.js';
+import { bootstrap, fetchPackages } from '../../packages/package-manager/apt.js';
+import type { AptSettings, PackageLock } from '../../packages/package-manager/apt.js';
+import type { NodeKind, NodeSpec } from '../../types.js';
+import { bool, list, str, trees } from '../image-settings.js';
+import { DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, OUTPUT_ONLY, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
+import { NODE_ENV, objectParams } from '../node-support.js';
+import { LOCK_FILE } from '../package-lock/package-lock.js';
+import { runScripts } from '../scripts.js';
+import { copyTrees } from '../trees.js';
+import { lockRepository } from './lock-repository.js';
+
+export interface BaseInstallParams {
+  /** The package-lock node. */
+  readonly lock: NodeId;
+  /** SkeletonTrees= sources and PrepareScripts=, relative to the plan root (their digests enter the key). */
+  readonly files: readonly string[];
+}
+
+/** Where downloaded packages are shared between builds (PackageCacheDirectory=, resolved by the planner). */
+export const packageCache = (spec: NodeSpec): string => str(spec.settings, 'PackageCacheDirectory') ?? '/var/cache/mkb/packages';
+
+export const baseInstallKind: NodeKind<BaseInstallParams> = {
+  kind: 'base-install',
+  version: 1,
+  // Package lists, mirrors and repositories reach this stage through the lock's digest.
+  irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, RESOLUTION),
+  env: [],
+  reproducible: false,
+  cacheable: true,
+  weight: 2,
+  parseParams: (raw) => objectParams<BaseInstallParams>(raw, ['lock', 'files']),
+  deps: (spec) => [spec.params.lock],
+  inputFiles: (spec) => spec.params.files,
+  tools: (spec) => ['apt-get', 'dpkg', 'dpkg-deb', 'tar', 'apt-ftparchive', ...(list(spec.settings, 'PrepareScripts').length > 0 ? ['bwrap'] : [])],
+  async run(spec, ctx) {
+    const lockDep = ctx.deps[0];
+    if (lockDep === undefined) return err({ code: 'NODE_FAILED', node: ctx.node, message: 'base-install needs its package-lock dependency' });
+    const lock = JSON.parse(await readFile(join(await lockDep.readOnlyPath(), LOCK_FILE), 'utf8')) as PackageLock;
+    const archives = packageCache(spec);
+    const fetched = await fetchPackages({ lock, archives, signal: ctx.signal, onProgress: (d, t) => ctx.progress(d, t) });
+    if (!fetched.ok) return err(toNodeFailure(ctx.node, fetched.error));
+    const root = join(ctx.outDir, 'root');
+    const scratch = join(ctx.outDir, 'scratch');
+    const settings: AptSettings = {
+      architecture: lock.architecture, withRecommends: false, withDocs: bool(spec.settings, 'WithDocs', true), repositoryKeyCheck: true,
+    };
+    try {
+      const metadata = await lockRepository({ lock, archives, settings, dir: join(scratch, 'lock-repository'), env: NODE_ENV, signal: ctx.signal });
+      if (!metadata.ok) return err(toNodeFailure(ctx.node, metadata.error));
+      await copyTrees({ trees: trees(spec.settings, 'SkeletonTrees'), root, owner: false });
+      const installed = await bootstrap({
+        metadata: metadata.value, settings, archives, scratch: join(scratch, 'bootstrap'), env: NODE_ENV, root, lock, signal: ctx.signal,
+        onOutput: (stream, chunk) => ctx.output(stream, chunk),
+      });
+      if (!installed.ok) return err(toNodeFailure(ctx.node, installed.error));
+      const prepared = await runScripts({
+        stage: 'prepare', scripts: list(spec.settings, 'PrepareScripts'), kind: baseInstallKind, settings: spec.settings, node: ctx.node,
+        buildroot: root, scratch: join(scratch, 'scripts'), root: ctx.root, signal: ctx.signal, onOutput: ctx.output,
+      });
+      if (!prepared.ok) return prepared;
+      // Logs and apt's binary caches of this run are not part of the image.
+      for (const p of ['var/cache/apt/pkgcache.bin', 'var/cache/apt/srcpkgcache.bin', 'var/log/apt']) await rm(join(root, p), { recursive: true, force: true });
+      return ok(null);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  },
+};

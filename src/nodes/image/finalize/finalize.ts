@@ -1,0 +1,119 @@
+// finalize: everything mkosi does to the tree after its cache point — extra trees, post-installation
+// scripts, machine ID, firstboot settings, autologin, os-release, package records, package metadata
+// cleanup, RemoveFiles=, finalize scripts — then mtimes clamped to SourceDateEpoch.
+// Output: root/ (the image tree), out/ ($OUTPUTDIR of the scripts), meta/packages.json (for manifests).
+import { access, mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { err, ok } from '../../../errors/result.js';
+import type { NodeId } from '../../../errors/failures.js';
+import { configureAutologin } from '../../finalize/autologin.js';
+import { clampMtimes } from '../../finalize/clamp-mtimes.js';
+import { configureOsRelease } from '../../finalize/os-release.js';
+import { removeFiles } from '../../finalize/remove-files.js';
+import { toNodeFailure } from '../../packages/package-failure.js';
+import { installedPackages } from '../../packages/package-manager/apt.js';
+import type { NodeKind, RunContext } from '../../types.js';
+import { bool, cleanPackageMetadata, list, num, str, trees } from '../image-settings.js';
+import { BASE_ONLY, DISK_ONLY, HOST_LOCAL, OUTPUT_ONLY, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
+import { NODE_ENV, objectParams } from '../node-support.js';
+import { runScripts } from '../scripts.js';
+import { copyTrees } from '../trees.js';
+import { runFirstboot, writeMachineId } from './firstboot.js';
+
+export interface FinalizeParams {
+  /** The base-install node. */
+  readonly base: NodeId;
+  /** ExtraTrees= sources and the postinst/finalize scripts, relative to the plan root. */
+  readonly files: readonly string[];
+}
+
+/** Settings this kind does not implement yet: refusing them beats building an image without them. */
+const UNSUPPORTED = ['VolatilePackages', 'RemovePackages', 'BuildScripts', 'BaseTrees'] as const;
+
+const PACKAGE_METADATA = ['var/lib/dpkg', 'var/lib/apt', 'var/cache/apt', 'var/log/apt'];
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(() => true, () => false);
+}
+
+async function recordPackages(root: string, meta: string, signal: AbortSignal): Promise<string | undefined> {
+  await mkdir(meta, { recursive: true });
+  let packages: { type: string; name: string; version: string; architecture: string }[] = [];
+  if (await exists(join(root, 'var/lib/dpkg/status'))) {
+    const r = await installedPackages({ env: NODE_ENV, signal }, root);
+    if (!r.ok) return `cannot list the image's packages: ${r.error.code}`;
+    packages = r.value.split('\n').filter((l) => l !== '').map((l) => {
+      const [name = '', version = '', architecture = ''] = l.split(' ');
+      return { type: 'deb', name, version, architecture };
+    });
+  }
+  await writeFile(join(meta, 'packages.json'), JSON.stringify(packages, null, 1) + '\n');
+  return undefined;
+}
+
+async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0], ctx: RunContext, root: string, out: string): Promise<ReturnType<NodeKind['run']>> {
+  const s = spec.settings;
+  const scratch = join(ctx.outDir, 'scratch');
+  const scripts = (stage: 'postinst' | 'finalize', setting: string) => runScripts({
+    stage, scripts: list(s, setting), kind: finalizeKind, settings: s, node: ctx.node, buildroot: root, outputDir: out,
+    scratch: join(scratch, stage), root: ctx.root, signal: ctx.signal, onOutput: ctx.output,
+  });
+  await copyTrees({ trees: trees(s, 'ExtraTrees'), root, owner: false, signal: ctx.signal });
+  const postinst = await scripts('postinst', 'PostInstallationScripts');
+  if (!postinst.ok) return postinst;
+  await writeMachineId(root, s);
+  if (bool(s, 'Autologin', false)) await configureAutologin(root);
+  await configureOsRelease(root, { imageId: str(s, 'ImageId') ?? null, imageVersion: str(s, 'ImageVersion') ?? null, hostname: str(s, 'Hostname') ?? null });
+  const firstboot = await runFirstboot(root, s, ctx.signal);
+  if (!firstboot.ok) return err(toNodeFailure(ctx.node, firstboot.error));
+  const recorded = await recordPackages(root, join(ctx.outDir, 'meta'), ctx.signal);
+  if (recorded !== undefined) return err({ code: 'NODE_FAILED', node: ctx.node, message: recorded });
+  const clean = cleanPackageMetadata(s);
+  if (clean === 'yes' || (clean === 'auto' && !(await exists(join(root, 'usr/bin/dpkg'))))) {
+    for (const p of PACKAGE_METADATA) await rm(join(root, p), { recursive: true, force: true });
+  }
+  await removeFiles(root, list(s, 'RemoveFiles'));
+  const fin = await scripts('finalize', 'FinalizeScripts');
+  if (!fin.ok) return fin;
+  await rm(scratch, { recursive: true, force: true });
+  const epoch = num(s, 'SourceDateEpoch');
+  if (epoch !== undefined) {
+    await clampMtimes(root, epoch);
+    await clampMtimes(out, epoch);
+  }
+  return ok(null);
+}
+
+export const finalizeKind: NodeKind<FinalizeParams> = {
+  kind: 'finalize',
+  version: 1,
+  // Package lists and skeleton trees reach this stage through the base tree's digest; the output format does not reach it at all.
+  irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, RESOLUTION, BASE_ONLY),
+  env: [],
+  reproducible: true,
+  cacheable: true,
+  weight: 1,
+  parseParams: (raw) => objectParams<FinalizeParams>(raw, ['base', 'files']),
+  deps: (spec) => [spec.params.base],
+  inputFiles: (spec) => spec.params.files,
+  tools: (spec) => ['cp', 'tar', 'dpkg-query', 'systemd-firstboot', 'openssl',
+    ...(list(spec.settings, 'PostInstallationScripts').length + list(spec.settings, 'FinalizeScripts').length > 0 ? ['bwrap'] : [])],
+  async run(spec, ctx) {
+    const unsupported = UNSUPPORTED.filter((name) => list(spec.settings, name).length > 0);
+    if (unsupported.length > 0) {
+      return err({ code: 'NODE_FAILED', node: ctx.node, message: `${unsupported.map((n) => `${n}=`).join(', ')} not supported by mkb yet`, hint: 'build this image with mkosi 27.1 for now' });
+    }
+    const base = ctx.deps[0];
+    if (base === undefined) return err({ code: 'NODE_FAILED', node: ctx.node, message: 'finalize needs its base-install dependency' });
+    // A private copy of the base tree (the store's copy is shared and read-only).
+    const copy = join(ctx.outDir, 'base');
+    await base.copyTo(copy);
+    const root = join(ctx.outDir, 'root');
+    await rename(join(copy, 'root'), root);
+    for (const leftover of await readdir(copy)) await rm(join(copy, leftover), { recursive: true, force: true });
+    await rmdir(copy);
+    const out = join(ctx.outDir, 'out');
+    await mkdir(out, { recursive: true });
+    return finalizeTree(spec, ctx, root, out);
+  },
+};

@@ -1,0 +1,102 @@
+// output: packs the finalized tree as Format= directory | tar | cpio | none, compresses it (CompressOutput=,
+// CompressLevel=), adds the scripts' $OUTPUTDIR files, SHA256SUMS (Checksum=), the JSON manifest
+// (ManifestFormat=json) and the `<Output>` symlink. The node's tree is exactly what gets published.
+import { cp, mkdir, readdir, rename, rm, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { err, ok } from '../../../errors/result.js';
+import type { NodeId } from '../../../errors/failures.js';
+import { clampMtimes } from '../../finalize/clamp-mtimes.js';
+import { compressFile, writeCpio, writeTar } from '../../output/archive.js';
+import type { NodeKind, RunContext } from '../../types.js';
+import { list, num, str } from '../image-settings.js';
+import { BASE_ONLY, DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
+import { objectParams } from '../node-support.js';
+import { SUPPORTED_FORMATS, compression, outputFileName, writeChecksums, writeManifest } from './output-files.js';
+import type { OutputFormat } from './output-files.js';
+
+export interface OutputParams {
+  /** The finalize node. */
+  readonly tree: NodeId;
+}
+
+/** The manifest names the image and its version; nothing else the finalize stage reads reaches the output. */
+const READ_HERE = new Set(['ImageId', 'ImageVersion']);
+
+async function packArchive(options: { ctx: RunContext; format: 'tar' | 'cpio'; name: string; level: number; comp: ReturnType<typeof compression>; epoch: number | undefined }): Promise<void> {
+  const { ctx, format } = options;
+  const plain = join(ctx.outDir, `.${format}`);
+  const tree = ctx.deps[0];
+  if (tree === undefined) throw new Error('output without a tree');
+  if (format === 'tar') {
+    await writeTar({ root: join(await tree.readOnlyPath(), 'root'), dest: plain, signal: ctx.signal, ...(options.epoch === undefined ? {} : { clampMtime: options.epoch }) });
+  } else {
+    // cpio has no mtime clamp of its own: clamp a private copy.
+    const copy = join(ctx.outDir, '.copy');
+    await tree.copyTo(copy);
+    if (options.epoch !== undefined) await clampMtimes(join(copy, 'root'), options.epoch);
+    await writeCpio({ root: join(copy, 'root'), dest: plain, signal: ctx.signal });
+    await rm(copy, { recursive: true, force: true });
+  }
+  const dest = join(ctx.outDir, options.name);
+  if (options.comp === 'none') await rename(plain, dest);
+  else {
+    await compressFile({ source: plain, dest, compression: options.comp, level: options.level, signal: ctx.signal });
+    await rm(plain, { force: true });
+  }
+}
+
+export const outputKind: NodeKind<OutputParams> = {
+  kind: 'output',
+  version: 1,
+  irrelevantSettings: union(RUNTIME, HOST_LOCAL, DISK_ONLY, RESOLUTION, BASE_ONLY, FINALIZE_ONLY.filter((n) => !READ_HERE.has(n)),
+    // Where the output is published, not what it is.
+    ['OutputDirectory', 'OutputMode']),
+  env: [],
+  reproducible: true,
+  cacheable: true,
+  weight: 1,
+  parseParams: (raw) => objectParams<OutputParams>(raw, ['tree']),
+  deps: (spec) => [spec.params.tree],
+  inputFiles: () => [],
+  tools: (spec) => {
+    const format = str(spec.settings, 'Format');
+    const comp = compression(spec.settings);
+    return [...(format === 'tar' ? ['tar'] : format === 'cpio' ? ['cpio', 'cp'] : ['cp']),
+      ...(format === 'tar' || format === 'cpio' ? [comp === 'gz' ? 'gzip' : comp === 'none' ? [] : comp].flat() : [])];
+  },
+  async run(spec, ctx) {
+    const s = spec.settings;
+    const format = (str(s, 'Format') ?? 'disk') as OutputFormat;
+    if (!SUPPORTED_FORMATS.includes(format)) {
+      return err({ code: 'NODE_FAILED', node: ctx.node, message: `Format=${format} is not supported by mkb yet (supported: ${SUPPORTED_FORMATS.join(', ')})`, hint: 'build this image with mkosi 27.1 for now' });
+    }
+    const unsupported = ['PostOutputScripts'].filter((n) => list(s, n).length > 0).concat(s['Sign'] === true ? ['Sign'] : []);
+    if (unsupported.length > 0) return err({ code: 'NODE_FAILED', node: ctx.node, message: `${unsupported.join('=, ')}= not supported by mkb yet` });
+    if (format === 'none') return ok(null);
+    const tree = ctx.deps[0];
+    if (tree === undefined) return err({ code: 'NODE_FAILED', node: ctx.node, message: 'output needs its finalize dependency' });
+    const output = str(s, 'Output') ?? 'image';
+    const name = outputFileName(s, format);
+    const epoch = num(s, 'SourceDateEpoch');
+    if (format === 'directory') {
+      const copy = join(ctx.outDir, '.copy');
+      await tree.copyTo(copy);
+      if (epoch !== undefined) await clampMtimes(join(copy, 'root'), epoch);
+      await rename(join(copy, 'root'), join(ctx.outDir, name));
+      await rm(copy, { recursive: true, force: true });
+    } else {
+      await packArchive({ ctx, format, name, level: num(s, 'CompressLevel') ?? 3, comp: compression(s), epoch });
+    }
+    const fromScripts = join(await tree.readOnlyPath(), 'out');
+    for (const entry of await readdir(fromScripts).catch(() => [] as string[])) {
+      await cp(join(fromScripts, entry), join(ctx.outDir, entry), { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+    }
+    if (list(s, 'ManifestFormat').includes('json')) {
+      await writeManifest({ dir: ctx.outDir, settings: s, format, packagesJson: join(await tree.readOnlyPath(), 'meta/packages.json') });
+    }
+    if (s['Checksum'] === true) await writeChecksums(ctx.outDir, output);
+    if (name !== output) await symlink(name, join(ctx.outDir, output));
+    await mkdir(ctx.outDir, { recursive: true });
+    return ok(null);
+  },
+};

@@ -1,0 +1,132 @@
+// Compiles a loaded mkosi configuration into the engine's plan input (pure: values in, values out). One
+// chain per image — package-lock → base-install → finalize → output — with one repo-metadata node per
+// distinct repository set, shared by every image that uses it.
+import { createHash } from 'node:crypto';
+import type { Failure } from '../../errors/failures.js';
+import { err, ok } from '../../errors/result.js';
+import type { Result } from '../../errors/result.js';
+import type { NodeInput, PlanInput } from '../../graph/types.js';
+import { debian } from '../packages/distro/debian.js';
+import type { HostAptSources } from '../packages/distro/host-apt-sources.js';
+import { kali } from '../packages/distro/kali.js';
+import type { AptDistribution } from '../packages/distro/types.js';
+import { ubuntu } from '../packages/distro/ubuntu.js';
+import { describePackageFailure } from '../packages/package-failure.js';
+import type { PackageFailure } from '../packages/package-failure.js';
+import type { Settings } from '../types.js';
+import type { BaseInstallParams } from './base-install/base-install.js';
+import type { FinalizeParams } from './finalize/finalize.js';
+import { bool, list, str, trees } from './image-settings.js';
+import type { OutputParams } from './output/output.js';
+import type { PackageLockParams } from './package-lock/package-lock.js';
+import type { RepoMetadataParams } from './repo-metadata/repo-metadata.js';
+import { rootRelative } from './trees.js';
+
+const DISTRIBUTIONS: Readonly<Record<string, AptDistribution>> = { debian, ubuntu, kali };
+
+export interface PlanImagesOptions {
+  /** Images in build order (dependencies first, main last), each the `summary --json` object. */
+  readonly images: readonly Settings[];
+  /** The configuration directory: input paths are relative to it. */
+  readonly root: string;
+  /** The host's apt sources, where default mirrors come from. */
+  readonly host: HostAptSources;
+  /** The clock, for the metadata freshness bucket. */
+  readonly now: number;
+  /** How long a metadata snapshot is reused (ms). */
+  readonly metadataTtlMs: number;
+  /** PackageCacheDirectory= when the config leaves it unset. */
+  readonly packageCache: string;
+}
+
+export interface ImageNodes {
+  readonly image: string;
+  readonly output: string;
+  readonly settings: Settings;
+}
+
+export interface ImagePlan {
+  readonly input: PlanInput;
+  /** Per image, in build order: the output node whose tree is published. The last is the main image. */
+  readonly images: readonly ImageNodes[];
+}
+
+function planError(image: Settings, root: string, message: string): Failure {
+  return { code: 'PLAN_INVALID', file: list(image, 'Files')[0] ?? root, message };
+}
+
+function packageMessage(f: PackageFailure): string {
+  const text = describePackageFailure(f);
+  return text.hint === undefined ? text.message : `${text.message}\n  hint: ${text.hint}`;
+}
+
+const shortHash = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
+
+function metadataNode(o: PlanImagesOptions, image: Settings, distro: AptDistribution, architecture: string): Result<NodeInput, Failure> {
+  const release = str(image, 'Release') ?? distro.defaultRelease;
+  const mirror = str(image, 'Mirror');
+  const snapshot = str(image, 'Snapshot');
+  const localMirror = str(image, 'LocalMirror');
+  const repos = distro.repositories({
+    release, architecture: str(image, 'Architecture') ?? 'x86-64', repositories: list(image, 'Repositories'), host: o.host,
+    ...(mirror === undefined ? {} : { mirror }), ...(snapshot === undefined ? {} : { snapshot }), ...(localMirror === undefined ? {} : { localMirror }),
+  }, 'build');
+  if (!repos.ok) return err(planError(image, o.root, packageMessage(repos.error)));
+  const params: RepoMetadataParams = {
+    repositories: repos.value, architecture, repositoryKeyCheck: bool(image, 'RepositoryKeyCheck', true),
+    keyringPackage: distro.keyringPackage, bucket: String(Math.floor(o.now / o.metadataTtlMs)),
+  };
+  const id = `repo-metadata/${distro.name}-${release}-${architecture}-${shortHash([params.repositories, params.repositoryKeyCheck])}`;
+  return ok({ id, spec: { kind: 'repo-metadata', image: str(image, 'Image') ?? 'main', settings: {}, params } });
+}
+
+function imageChain(o: PlanImagesOptions, image: Settings, metadata: string, architecture: string, distro: AptDistribution): NodeInput[] {
+  const name = str(image, 'Image') ?? 'main';
+  const settings: Settings = { ...image, PackageCacheDirectory: str(image, 'PackageCacheDirectory') ?? o.packageCache };
+  const rel = (paths: readonly string[]): string[] => paths.map((p) => rootRelative(p, o.root));
+  const id = (stage: string): string => `${name}/${stage}`;
+  const lock: PackageLockParams = { metadata, architecture, bootstrap: distro.bootstrapPackages(architecture) };
+  const base: BaseInstallParams = {
+    lock: id('package-lock'),
+    files: rel([...trees(image, 'SkeletonTrees').map((t) => t.source), ...list(image, 'PrepareScripts')]),
+  };
+  const fin: FinalizeParams = {
+    base: id('base-install'),
+    files: rel([...trees(image, 'ExtraTrees').map((t) => t.source), ...list(image, 'PostInstallationScripts'), ...list(image, 'FinalizeScripts')]),
+  };
+  const out: OutputParams = { tree: id('finalize') };
+  const node = (stage: string, params: unknown): NodeInput => ({ id: id(stage), spec: { kind: stage, image: name, settings, params } });
+  return [node('package-lock', lock), node('base-install', base), node('finalize', fin), node('output', out)];
+}
+
+/** The plan input for every image, or every reason it cannot be planned (all of them, not just the first). */
+export function planImages(o: PlanImagesOptions): Result<ImagePlan, Failure[]> {
+  const nodes = new Map<string, NodeInput>();
+  const images: ImageNodes[] = [];
+  const failures: Failure[] = [];
+  for (const image of o.images) {
+    const distName = str(image, 'Distribution') ?? 'custom';
+    const distro = DISTRIBUTIONS[distName];
+    if (distro === undefined) {
+      failures.push(planError(image, o.root, `Distribution=${distName} is not supported by mkb yet (supported: ${Object.keys(DISTRIBUTIONS).join(', ')})`));
+      continue;
+    }
+    const arch = distro.architecture(str(image, 'Architecture') ?? 'x86-64');
+    if (!arch.ok) {
+      failures.push(planError(image, o.root, packageMessage(arch.error)));
+      continue;
+    }
+    const metadata = metadataNode(o, image, distro, arch.value);
+    if (!metadata.ok) {
+      failures.push(metadata.error);
+      continue;
+    }
+    if (!nodes.has(metadata.value.id)) nodes.set(metadata.value.id, metadata.value);
+    const chain = imageChain(o, image, metadata.value.id, arch.value, distro);
+    for (const n of chain) nodes.set(n.id, n);
+    const output = chain.at(-1);
+    if (output !== undefined) images.push({ image: output.spec.image, output: output.id, settings: output.spec.settings });
+  }
+  if (failures.length > 0) return err(failures);
+  return ok({ input: { root: o.root, nodes: [...nodes.values()] }, images });
+}

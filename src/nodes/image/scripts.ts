@@ -1,0 +1,106 @@
+// Runs a stage's user scripts (prepare, postinst, finalize) with mkosi's environment variables. Scripts run
+// on the host view in namespaces (bubblewrap), without network unless WithNetwork=yes (prepare: always).
+// Difference from mkosi: the variables name real host paths ($BUILDROOT is the tree being built, not
+// /buildroot), and $MKOSI_CONFIG holds only the settings in the stage's key.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { err, ok } from '../../errors/result.js';
+import type { Result } from '../../errors/result.js';
+import type { Failure, NodeId } from '../../errors/failures.js';
+import { settingsPreimage } from '../settings-preimage.js';
+import { toNodeFailure } from '../packages/package-failure.js';
+import { runTool } from '../packages/run-tool.js';
+import type { NodeKind, Settings } from '../types.js';
+import { bool, list, num, str, trees } from './image-settings.js';
+import { NODE_ENV } from './node-support.js';
+
+export type ScriptStage = 'prepare' | 'postinst' | 'finalize';
+
+export interface RunScriptsOptions {
+  readonly stage: ScriptStage;
+  readonly scripts: readonly string[];
+  readonly kind: Pick<NodeKind<unknown>, 'irrelevantSettings'>;
+  readonly settings: Settings;
+  readonly node: NodeId;
+  readonly buildroot: string;
+  /** $OUTPUTDIR (postinst and finalize). */
+  readonly outputDir?: string;
+  /** A scratch directory for $MKOSI_CONFIG, $PACKAGEDIR and $ARTIFACTDIR. */
+  readonly scratch: string;
+  /** Plan root: $SRCDIR when BuildSources= names nothing. */
+  readonly root: string;
+  readonly signal: AbortSignal;
+  readonly onOutput: (stream: 'stdout' | 'stderr', chunk: string) => void;
+}
+
+function sourceDir(settings: Settings, root: string): string {
+  return trees(settings, 'BuildSources')[0]?.source ?? root;
+}
+
+/** mkosi's script environment for `stage` (reference §6.2), from the stage's settings. */
+export function scriptEnvironment(o: RunScriptsOptions, paths: { config: string; packages: string; artifacts: string; script: string }): Record<string, string> {
+  const s = o.settings;
+  const env: Record<string, string> = {
+    ...NODE_ENV,
+    SYSTEMD_TMPFILES_FORCE_SUBVOL: '0', TERM: 'dumb',
+    DISTRIBUTION: str(s, 'Distribution') ?? 'custom', RELEASE: str(s, 'Release') ?? '',
+    ARCHITECTURE: str(s, 'Architecture') ?? 'x86-64', DISTRIBUTION_ARCHITECTURE: str(s, 'Architecture') === 'x86-64' ? 'amd64' : str(s, 'Architecture') ?? '',
+    SRCDIR: sourceDir(s, o.root), CHROOT_SRCDIR: sourceDir(s, o.root),
+    MKOSI_UID: '0', MKOSI_GID: '0', MKOSI_DEBUG: '0', MKOSI_CONFIG: paths.config,
+    BUILDROOT: o.buildroot, SCRIPT: paths.script, CHROOT_SCRIPT: paths.script,
+    PACKAGEDIR: paths.packages, ARTIFACTDIR: paths.artifacts,
+    WITH_NETWORK: o.stage === 'prepare' || bool(s, 'WithNetwork', false) ? '1' : '0',
+  };
+  const profiles = list(s, 'Profiles');
+  if (profiles.length > 0) env['PROFILES'] = profiles.join(' ');
+  const epoch = num(s, 'SourceDateEpoch');
+  if (epoch !== undefined) env['SOURCE_DATE_EPOCH'] = String(epoch);
+  if (o.stage !== 'prepare') {
+    const id = str(s, 'ImageId');
+    const version = str(s, 'ImageVersion');
+    if (id !== undefined) env['IMAGE_ID'] = id;
+    if (version !== undefined) env['IMAGE_VERSION'] = version;
+  }
+  if (o.stage === 'prepare') {
+    env['WITH_DOCS'] = bool(s, 'WithDocs', true) ? '1' : '0';
+    env['WITH_TESTS'] = bool(s, 'WithTests', true) ? '1' : '0';
+  }
+  if (o.outputDir !== undefined) {
+    env['OUTPUTDIR'] = o.outputDir;
+    env['CHROOT_OUTPUTDIR'] = o.outputDir;
+  }
+  const user = s['Environment'];
+  if (typeof user === 'object' && user !== null && !Array.isArray(user)) {
+    for (const [k, v] of Object.entries(user)) if (typeof v === 'string') env[k] = v;
+  }
+  return env;
+}
+
+/** Runs `scripts` in order; the first failure names the script, its exit code and its last lines. */
+export async function runScripts(o: RunScriptsOptions): Promise<Result<null, Failure>> {
+  if (o.scripts.length === 0) return ok(null);
+  const config = join(o.scratch, 'config.json');
+  const packages = join(o.scratch, 'packages');
+  const artifacts = join(o.scratch, 'artifacts');
+  await mkdir(packages, { recursive: true });
+  await mkdir(artifacts, { recursive: true });
+  await writeFile(config, JSON.stringify(settingsPreimage(o.kind, o.settings), null, 4));
+  const network = o.stage === 'prepare' || bool(o.settings, 'WithNetwork', false);
+  for (const script of o.scripts) {
+    const env = scriptEnvironment(o, { config, packages, artifacts, script });
+    const args = o.stage === 'finalize' ? [] : ['final'];
+    const r = await runTool({
+      argv: ['bwrap', '--dev-bind', '/', '/', ...(network ? [] : ['--unshare-net']), '--die-with-parent',
+        '--chdir', env['SRCDIR'] ?? '/', '--', script, ...args],
+      env, signal: o.signal, onOutput: o.onOutput, missingHint: 'install bubblewrap',
+    });
+    if (!r.ok) {
+      const f = toNodeFailure(o.node, r.error);
+      if (f.code === 'NODE_COMMAND_FAILED') {
+        return err({ code: 'NODE_FAILED', node: o.node, message: `${o.stage} script ${basename(script)} (${script}) exited with code ${String(f.exitCode)}\n    last lines of output:\n${f.stderrTail}` });
+      }
+      return err(f);
+    }
+  }
+  return ok(null);
+}
