@@ -30,14 +30,14 @@ export const BUILD_SETTINGS = [
   }),
   setting({
     name: 'Incremental', section: 'Build', scope: 'universal',
-    cli: { long: '--incremental', short: '-i', shortConst: 'yes' },
+    cli: { long: '--incremental', short: '-i', shortConst: 'yes', choices: ['yes', 'no', 'strict'] },
     help: 'Make use of and generate intermediary cache images',
     kind: enumOf(['yes', 'no', 'strict'], { empty: 'no', yes: 'yes', no: 'no', typeName: 'Incremental' }),
     default: { value: 'no' },
   }),
   setting({
     name: 'CacheOnly', section: 'Build', scope: 'inherit',
-    cli: { long: '--cache-only' },
+    cli: { long: '--cache-only', choices: ['always', 'auto', 'auto', 'metadata', 'never', ''] },
     help: 'Only use the package cache when installing packages',
     kind: enumOf(['always', 'auto', 'metadata', 'never'], { empty: 'auto', yes: 'always', no: 'auto', typeName: 'Cacheonly' }),
     default: { value: 'auto' },
@@ -118,7 +118,7 @@ export const BUILD_SETTINGS = [
   }),
   setting({
     name: 'BuildSourcesEphemeral', section: 'Build', scope: 'multiversal',
-    cli: { long: '--build-sources-ephemeral' },
+    cli: { long: '--build-sources-ephemeral', choices: ['yes', 'no', 'buildcache'] },
     help: 'Make build sources ephemeral when running scripts',
     kind: enumOf(['yes', 'no', 'buildcache'], { empty: 'no', yes: 'yes', no: 'no', typeName: 'BuildSourcesEphemeral' }),
     default: { value: 'no' },

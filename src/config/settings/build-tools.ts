@@ -33,7 +33,7 @@ export const BUILD_TOOLS_SETTINGS = [
   setting({
     name: 'ToolsTreeDistribution', section: 'Build', scope: 'tools', jsonKey: null, toolsTarget: 'Distribution',
     match: 'equal',
-    cli: { long: '--tools-tree-distribution' },
+    cli: { long: '--tools-tree-distribution', choices: [...DISTRIBUTIONS, ''] },
     help: 'Set the distribution to use for the default tools tree',
     kind: enumOf(DISTRIBUTIONS, { empty: null, typeName: 'Distribution' }),
     // The host's distribution (not the image's): Ubuntu hosts get Debian, RHEL-likes Fedora.

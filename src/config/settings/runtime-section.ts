@@ -50,7 +50,7 @@ export const RUNTIME_SETTINGS = [
   }),
   setting({
     name: 'RuntimeNetwork', section: 'Runtime', scope: 'main',
-    cli: { long: '--runtime-network' },
+    cli: { long: '--runtime-network', choices: ['interface', 'user', 'none', ''] },
     help: 'Set networking backend to use when booting the image',
     kind: enumOf(['interface', 'user', 'none'], { empty: 'user', typeName: 'Network' }),
     default: { value: 'user' },
@@ -81,7 +81,7 @@ export const RUNTIME_SETTINGS = [
   }),
   setting({
     name: 'VirtualMachineMonitor', section: 'Runtime', scope: 'main',
-    cli: { long: '--vmm' },
+    cli: { long: '--vmm', choices: ['qemu', 'vmspawn', ''] },
     help: 'Set the virtual machine monitor to use for mkosi vm',
     kind: enumOf(['qemu', 'vmspawn'], { empty: 'qemu', typeName: 'Vmm' }),
     default: { value: 'qemu' },

@@ -74,14 +74,14 @@ export const RUNTIME_VM_SETTINGS = [
   }),
   setting({
     name: 'DiskType', section: 'Runtime', scope: 'main',
-    cli: { long: '--disk-type' },
+    cli: { long: '--disk-type', choices: ['virtio-blk', 'virtio-scsi', 'nvme', 'scsi-cd', ''] },
     help: 'Set the disk type for the root disk in the virtual machine',
     kind: enumOf(['virtio-blk', 'virtio-scsi', 'nvme', 'scsi-cd'], { empty: 'virtio-blk', typeName: 'QemuDiskType' }),
     default: { value: 'virtio-blk' },
   }),
   setting({
     name: 'Firmware', section: 'Runtime', scope: 'main',
-    cli: { long: '--firmware' }, compatNames: ['QemuFirmware'],
+    cli: { long: '--firmware', choices: ['auto', 'linux', 'linux-noinitrd', 'uefi', 'uefi-secure-boot', ''] }, compatNames: ['QemuFirmware'],
     help: 'Select the virtual machine firmware to use',
     kind: enumOf(['auto', 'linux', 'linux-noinitrd', 'uefi', 'uefi-secure-boot'], { empty: 'auto', typeName: 'Firmware' }),
     default: { value: 'auto' },

@@ -45,7 +45,7 @@ export const VALIDATION_SETTINGS = [
   }),
   setting({
     name: 'SecureBootSignTool', section: 'Validation', scope: 'local',
-    cli: { long: '--secure-boot-sign-tool' },
+    cli: { long: '--secure-boot-sign-tool', choices: ['auto', 'sbsign', 'systemd-sbsign', ''] },
     help: 'Tool to use for signing PE binaries for secure boot',
     kind: enumOf(['auto', 'sbsign', 'systemd-sbsign'], { empty: 'auto', typeName: 'SecureBootSignTool' }),
     default: { value: 'auto' },

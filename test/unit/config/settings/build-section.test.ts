@@ -202,3 +202,12 @@ describe('[Build] parsers', () => {
     expect(() => parse('DelegateRanges', '')).toThrow("'' is not a valid integer");
   });
 });
+
+describe('[Build] argparse choices (27.1 --help)', () => {
+  test('enum options refuse other values on the command line; some do not allow an empty value', () => {
+    expect(def('Incremental').cli?.choices).toEqual(['yes', 'no', 'strict']);
+    expect(def('CacheOnly').cli?.choices).toEqual(['always', 'auto', 'auto', 'metadata', 'never', '']);
+    expect(def('BuildSourcesEphemeral').cli?.choices).toEqual(['yes', 'no', 'buildcache']);
+    expect(def('ToolsTreeDistribution').cli?.choices?.at(-1)).toBe('');
+  });
+});
