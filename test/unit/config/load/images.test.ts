@@ -12,7 +12,7 @@ describe('subimages', () => {
     });
     const loaded = await loadTree(dir);
     expect(mainImage(loaded)['Dependencies']).toEqual(['a', 'b', 'c']);
-    expect(names(loaded)).toEqual(['b', 'c', 'a', 'main']);
+    expect(names(loaded)).toEqual(['c', 'b', 'a', 'main']);
   });
 
   test('only images reachable from main are kept, ordered like a topological sort over list order', async () => {
