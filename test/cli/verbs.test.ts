@@ -35,12 +35,6 @@ describe('verbs that have not landed', () => {
     expect(r.status).toBe(EXIT_CODES.notAvailable);
     expect(r.stderr).toContain(`The '${verb}' verb is not available yet in this version of mkb`);
   });
-
-  test('no verb means build, which is not available yet', async () => {
-    const r = await runCli([]);
-    expect(r.status).toBe(EXIT_CODES.notAvailable);
-    expect(r.stderr).toContain("'build'");
-  });
 });
 
 describe('command-line errors', () => {
