@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { CONFIG_SETTINGS, INCLUDE_SETTINGS } from './config-section.js';
+import { CONTENT_SETTINGS } from './content-section.js';
 import { DISTRIBUTION_SETTINGS } from './distribution-section.js';
 import { OUTPUT_SETTINGS } from './output-section.js';
 import { BUILD_SETTINGS } from './build-section.js';
@@ -13,6 +14,7 @@ export const SETTINGS = [
   ...CONFIG_SETTINGS,
   ...DISTRIBUTION_SETTINGS,
   ...OUTPUT_SETTINGS,
+  ...CONTENT_SETTINGS,
   ...VALIDATION_SETTINGS,
   ...BUILD_SETTINGS,
   ...RUNTIME_SETTINGS,

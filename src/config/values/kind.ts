@@ -8,6 +8,8 @@ export interface ParseEnv {
   readonly home: string;
   /** Source of fresh UUIDs for `random` values; injected so tests are deterministic. */
   randomUuid(): string;
+  /** Reports a non-fatal problem found while parsing (e.g. an unknown key in a `[UKIProfile]` file). */
+  readonly warn?: (message: string) => void;
 }
 
 /**

@@ -118,19 +118,20 @@ export function keyPath(options: { readonly secret?: boolean } = {}): ValueKind<
  * semantics (no hidden files for `*`, `**` is not recursive, no braces), matches sorted as written, then
  * each one resolved and checked like a plain path. A pattern without magic that does not exist matches
  * nothing (`CleanScripts=nonexist` is `[]`), while a dangling symlink still fails the existence check.
+ * `~` and `$VAR` are not expanded.
  */
 export function globPaths(raw: string, env: ParseEnv, options: PathOptions = {}): string[] {
-  const expanded = expandPath(raw, env);
   let matches: string[];
-  if (!/[*?[]/.test(expanded)) {
-    matches = lexists(resolve(env.cwd, expanded)) ? [expanded] : [];
+  if (!/[*?[]/.test(raw)) {
+    matches = lexists(resolve(env.cwd, raw)) ? [raw] : [];
   } else {
-    matches = globSync(expanded, {
-      cwd: env.cwd, absolute: isAbsolute(expanded), dot: false, onlyFiles: false, expandDirectories: false,
+    matches = globSync(raw, {
+      cwd: env.cwd, absolute: isAbsolute(raw), dot: false, onlyFiles: false, expandDirectories: false,
       globstar: false, braceExpansion: false, extglob: false,
     }).map((match) => (match.length > 1 ? match.replace(/\/+$/, '') : match)).sort();
   }
-  return matches.map((match) => parsePathValue(match, { ...env, env: {} }, options));
+  // A match is a path as written: `./` keeps a file literally named `~…` from being taken for the home directory.
+  return matches.map((match) => parsePathValue(match.startsWith('~') ? `./${match}` : match, { ...env, env: {} }, options));
 }
 
 function lexists(path: string): boolean {
