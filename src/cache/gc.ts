@@ -71,14 +71,18 @@ export async function collectGarbage(store: LocalStore, options: GcOptions): Pro
       }
     }
   }
-  const deleted = await deleteUnreferenced({ store, sizes, refs, freed, graceMs: store.othersBuilding() ? options.orphanGraceMs ?? 60 * 60_000 : 0, now: options.now });
+  const othersBuilding = store.othersBuilding();
+  const deleted = await deleteUnreferenced({
+    store, sizes, refs, freed, graceMs: othersBuilding ? options.orphanGraceMs ?? 60 * 60_000 : 0, now: options.now,
+    collecting: before > options.maxBytes, othersBuilding,
+  });
   await index.flushed();
   return { before, after: total(), evictedEntries: evicted, deletedBlobs: deleted };
 }
 
 async function deleteUnreferenced(args: {
   store: LocalStore; sizes: Map<string, number>; refs: ReadonlyMap<string, number>; freed: ReadonlySet<string>;
-  graceMs: number; now: () => number;
+  graceMs: number; now: () => number; collecting: boolean; othersBuilding: boolean;
 }): Promise<number> {
   const { store, sizes, refs } = args;
   let deleted = 0;
@@ -94,8 +98,11 @@ async function deleteUnreferenced(args: {
     sizes.delete(digest);
     deleted++;
   }
+  // Hot trees are copies of what the blobs hold. Unreferenced ones always go; when collecting and no other
+  // process is building (one might be reading a hot tree), all of them go: they are rebuilt on demand.
+  const dropAll = args.collecting && !args.othersBuilding;
   for (const name of await readdir(store.layout.trees).catch(() => [] as string[])) {
-    if (!name.startsWith('.') && !refs.has(name)) await rm(join(store.layout.trees, name), { recursive: true, force: true });
+    if (!name.startsWith('.') && (dropAll || !refs.has(name))) await rm(join(store.layout.trees, name), { recursive: true, force: true });
   }
   return deleted;
 }

@@ -152,6 +152,17 @@ describe('local store', () => {
     await s.close();
   });
 
+  test('gc above the watermark also drops hot trees, which are rebuilt from blobs on demand', async () => {
+    const s = await openTestStore(await tempDir());
+    const record = await put(s, 1, { f: 'x'.repeat(5000) });
+    const hot = await s.readOnlyTree(record.digest);
+    await collectGarbage(s, { maxBytes: 1000, pinned: new Set([key(1)]), now: () => Date.now() });
+    expect(await readdir(s.layout.trees)).toEqual([]);
+    expect(await readFile(join(await s.readOnlyTree(record.digest), 'f'), 'utf8')).toHaveLength(5000);
+    expect(hot).toBe(s.layout.tree(record.digest));
+    await s.close();
+  });
+
   test('gc does nothing below the high watermark', async () => {
     const s = await openTestStore(await tempDir());
     await put(s, 1, { f: 'small' });
