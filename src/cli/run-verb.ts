@@ -66,6 +66,10 @@ export async function runVerb(argv: readonly string[], io: CliIo): Promise<numbe
     if (parsed.args.length > 0 && !verb.acceptsArgs) {
       throw new VerbFailed(`Arguments after verb are not supported for the '${verb.name}' command`);
     }
+    if (parsed.rerunBuildScripts && verb.builds !== true) {
+      throw new VerbFailed(`--rerun-build-scripts cannot be used with the '${verb.name}' command`);
+    }
+    if (parsed.rerunBuildScripts && parsed.force > 0) throw new VerbFailed('--force cannot be used together with --rerun-build-scripts');
     if (typeof parsed.directory === 'string' && !isDirectory(parsed.directory)) {
       throw new VerbFailed(`${parsed.directory} is not a directory!`);
     }

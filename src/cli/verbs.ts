@@ -11,25 +11,27 @@ export interface VerbDef {
   readonly description: string;
   /** mkb's own verb, not part of mkosi (the build engine's commands). */
   readonly mkbOnly?: boolean;
+  /** Builds (or reuses) the image first, so `-R/--rerun-build-scripts` applies. */
+  readonly builds?: boolean;
 }
 
 export const VERBS: readonly VerbDef[] = [
   { name: 'init', acceptsArgs: false, available: false, description: 'Install the tmpfiles.d drop-in that ages out old cache files' },
   { name: 'summary', acceptsArgs: false, available: true, description: 'Show the parsed configuration of every image (--json: machine-readable)' },
   { name: 'cat-config', acceptsArgs: false, available: true, description: 'Print every configuration file that was read, per image' },
-  { name: 'build', argsUsage: '[-- command line…]', acceptsArgs: true, available: true, description: 'Build the images (the default verb)' },
-  { name: 'shell', argsUsage: '[-- command line…]', acceptsArgs: true, available: false, description: 'Run a shell or a command in the image with systemd-nspawn' },
-  { name: 'boot', argsUsage: '[-- nspawn settings…]', acceptsArgs: true, available: false, description: 'Boot the image in a systemd-nspawn container' },
-  { name: 'vm', aliases: ['qemu'], argsUsage: '[-- vmm parameters…]', acceptsArgs: true, available: false, description: 'Boot the image in a virtual machine' },
+  { name: 'build', builds: true, argsUsage: '[-- command line…]', acceptsArgs: true, available: true, description: 'Build the images (the default verb)' },
+  { name: 'shell', builds: true, argsUsage: '[-- command line…]', acceptsArgs: true, available: false, description: 'Run a shell or a command in the image with systemd-nspawn' },
+  { name: 'boot', builds: true, argsUsage: '[-- nspawn settings…]', acceptsArgs: true, available: false, description: 'Boot the image in a systemd-nspawn container' },
+  { name: 'vm', builds: true, aliases: ['qemu'], argsUsage: '[-- vmm parameters…]', acceptsArgs: true, available: false, description: 'Boot the image in a virtual machine' },
   { name: 'ssh', argsUsage: '[-- command line…]', acceptsArgs: true, available: false, description: 'Connect to a running virtual machine over ssh' },
   { name: 'journalctl', argsUsage: '[-- command line…]', acceptsArgs: true, available: false, description: 'Run journalctl on the image' },
   { name: 'coredumpctl', argsUsage: '[-- command line…]', acceptsArgs: true, available: false, description: 'Run coredumpctl on the image' },
-  { name: 'sysupdate', argsUsage: '[-- command line…]', acceptsArgs: true, available: false, description: 'Run systemd-sysupdate with the image as the transfer source' },
+  { name: 'sysupdate', builds: true, argsUsage: '[-- command line…]', acceptsArgs: true, available: false, description: 'Run systemd-sysupdate with the image as the transfer source' },
   { name: 'box', aliases: ['sandbox'], argsUsage: '[-- command line…]', acceptsArgs: true, available: false, description: 'Run a command in the tools tree environment' },
   { name: 'dependencies', argsUsage: '[-- options…]', acceptsArgs: true, available: true, description: 'Print the packages needed to build and boot images' },
   { name: 'clean', acceptsArgs: false, available: false, description: 'Remove build outputs (-f: also caches, -ff: also package metadata)' },
-  { name: 'serve', acceptsArgs: false, available: false, description: 'Serve the output directory over HTTP' },
-  { name: 'burn', argsUsage: '[device]', acceptsArgs: true, available: false, description: 'Write the image to a block device' },
+  { name: 'serve', builds: true, acceptsArgs: false, available: false, description: 'Serve the output directory over HTTP' },
+  { name: 'burn', builds: true, argsUsage: '[device]', acceptsArgs: true, available: false, description: 'Write the image to a block device' },
   { name: 'bump', acceptsArgs: false, available: true, description: 'Bump the version in mkosi.version' },
   { name: 'genkey', acceptsArgs: false, available: true, description: 'Generate a Secure Boot key and certificate (mkosi.key, mkosi.crt)' },
   { name: 'documentation', argsUsage: '[manual]', acceptsArgs: true, available: true, description: "Show mkb's documentation: every setting and option" },

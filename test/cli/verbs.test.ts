@@ -199,3 +199,13 @@ describe('engine commands', () => {
     expect(isEngineInvocation(['summary', '--format=disk'])).toBe(false);
   });
 });
+
+describe('-R/--rerun-build-scripts', () => {
+  test('is refused with verbs that do not build, and together with -f', async () => {
+    const r = await runCli(['-R', 'summary']);
+    expect(r.status).toBe(EXIT_CODES.failure);
+    expect(r.stderr).toContain("--rerun-build-scripts cannot be used with the 'summary' command");
+    const f = await runCli(['-R', '-f', 'shell']);
+    expect(f.stderr).toContain('--force cannot be used together with --rerun-build-scripts');
+  });
+});
