@@ -72,6 +72,19 @@ function normalizeShortEquals(argv: readonly string[], specs: readonly OptionSpe
   return out;
 }
 
+/** argparse's message for a value given to a flag (`--json=yes`, `-a=no`); commander would call it unknown. */
+function flagWithValue(argv: readonly string[], specs: readonly OptionSpec[]): string | undefined {
+  const flags = new Set(specs.filter((s) => s.value === 'none').flatMap((s) => [s.short, s.long]));
+  for (const arg of argv) {
+    if (arg === '--') return undefined;
+    const eq = arg.indexOf('=');
+    if (eq > 1 && arg.startsWith('-') && flags.has(arg.slice(0, eq))) {
+      return `argument ${arg.slice(0, eq)}: ignored explicit argument '${arg.slice(eq + 1)}'`;
+    }
+  }
+  return undefined;
+}
+
 function initialArgv(): Mutable<Omit<ParsedArgv, 'verb' | 'args' | 'cli'>> {
   return {
     force: 0, directory: undefined, debug: false, debugShell: false, debugWorkspace: false, debugSandbox: false,
@@ -125,6 +138,8 @@ export function parseArgv(argv: readonly string[], options: { readonly cwd: stri
     command.addOption(option);
   }
 
+  const ignored = flagWithValue(argv, specs);
+  if (ignored !== undefined) return { ok: false, error: { message: ignored, exitCode: EXIT_CODES.usage } };
   try {
     command.parse(normalizeShortEquals(argv, specs), { from: 'user' });
   } catch (error) {

@@ -60,8 +60,10 @@ describe('boolean options need a value, except the documented flags', () => {
     expect(p.cli.map((a) => `${a.setting}=${a.raw}`)).toEqual(['WithTests=no', 'Incremental=yes']);
   });
 
-  test('-a=no is refused, as argparse does', () => {
-    expect(() => parse('-a=no', 'summary')).toThrow();
+  test('a value given to a flag is refused, as argparse does', () => {
+    expect(usage('-a=no', 'summary')).toBe("argument -a: ignored explicit argument 'no'");
+    expect(usage('summary', '--json=yes')).toBe("argument --json: ignored explicit argument 'yes'");
+    expect(parse('summary', '--', '--json=yes').args).toEqual(['--json=yes']);
   });
 
   test('--checksum alone means yes; a following word is its value', () => {
