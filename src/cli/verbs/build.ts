@@ -6,7 +6,7 @@ import { renderFailure } from '../../errors/render.js';
 import { readHostAptSources } from '../../nodes/packages/distro/host-apt-sources.js';
 import { planImages } from '../../nodes/image/plan-images.js';
 import { publishOutput } from '../../nodes/image/publish.js';
-import { str } from '../../nodes/image/image-settings.js';
+import { num, str } from '../../nodes/image/image-settings.js';
 import { buildAction } from '../commands/build/action.js';
 import type { BuildFlags } from '../engine/build-flags.js';
 import { EXIT } from '../engine/exit.js';
@@ -51,9 +51,11 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
         if (node === undefined || !('digest' in node)) return false;
         if (str(published.settings, 'Format') === 'none') return true;
         const outputDir = str(published.settings, 'OutputDirectory') ?? root;
+        const epoch = num(published.settings, 'SourceDateEpoch');
         const r = await publishOutput({
           digest: node.digest, outputDir, output: str(published.settings, 'Output') ?? 'image',
           copyTree: (digest, dest) => store.copyTree(digest, dest), tag: `${runtime.pid}`,
+          ...(epoch === undefined ? {} : { clampMtime: epoch }),
         });
         ctx.io.err(r.upToDate ? `outputs in ${outputDir} are up to date\n` : `published ${r.files.join(', ')} to ${outputDir}\n`);
         return true;

@@ -3,6 +3,7 @@
 // a half-written file. A record of what was published lets a no-op build copy nothing at all.
 import { lstat, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { clampMtimes } from '../finalize/clamp-mtimes.js';
 
 export interface PublishRecord {
   readonly digest: string;
@@ -20,6 +21,8 @@ export interface PublishOptions {
   readonly copyTree: (digest: string, dest: string) => Promise<void>;
   /** Unique per process, for staging names. */
   readonly tag: string;
+  /** SourceDateEpoch: the store keeps no mtimes, so published trees are clamped again. */
+  readonly clampMtime?: number;
 }
 
 export interface PublishResult {
@@ -56,6 +59,7 @@ export async function publishOutput(o: PublishOptions): Promise<PublishResult> {
   await rm(staging, { recursive: true, force: true });
   try {
     await o.copyTree(o.digest, staging);
+    if (o.clampMtime !== undefined) await clampMtimes(staging, o.clampMtime);
     const files = (await readdir(staging)).sort();
     for (const name of files) {
       const target = join(o.outputDir, name);

@@ -9,7 +9,7 @@ import { toNodeFailure } from '../../packages/package-failure.js';
 import { bootstrap, fetchPackages } from '../../packages/package-manager/apt.js';
 import type { AptSettings, PackageLock } from '../../packages/package-manager/apt.js';
 import type { NodeKind, NodeSpec } from '../../types.js';
-import { bool, list, str, trees } from '../image-settings.js';
+import { bool, list, num, str, trees } from '../image-settings.js';
 import { DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, OUTPUT_ONLY, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
 import { NODE_ENV, objectParams } from '../node-support.js';
 import { LOCK_FILE } from '../package-lock/package-lock.js';
@@ -27,9 +27,20 @@ export interface BaseInstallParams {
 /** Where downloaded packages are shared between builds (PackageCacheDirectory=, resolved by the planner). */
 export const packageCache = (spec: NodeSpec): string => str(spec.settings, 'PackageCacheDirectory') ?? '/var/cache/mkb/packages';
 
+/** What only records this particular run (logs, caches, backup files): left out so trees compare equal. */
+const RUN_LEFTOVERS = [
+  'var/cache/apt/pkgcache.bin', 'var/cache/apt/srcpkgcache.bin', 'var/log/apt', 'var/log/dpkg.log', 'var/log/alternatives.log',
+  'var/cache/ldconfig/aux-cache', 'var/lib/dpkg/status-old', 'var/lib/dpkg/diversions-old', 'var/lib/dpkg/statoverride-old',
+  'var/cache/debconf/config.dat-old', 'var/cache/debconf/templates.dat-old', 'var/lib/dbus/machine-id',
+];
+
+async function removeRunLeftovers(root: string): Promise<void> {
+  for (const p of RUN_LEFTOVERS) await rm(join(root, p), { recursive: true, force: true });
+}
+
 export const baseInstallKind: NodeKind<BaseInstallParams> = {
   kind: 'base-install',
-  version: 1,
+  version: 2,
   // Package lists, mirrors and repositories reach this stage through the lock's digest.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, RESOLUTION),
   env: [],
@@ -56,8 +67,11 @@ export const baseInstallKind: NodeKind<BaseInstallParams> = {
       const metadata = await lockRepository({ lock, archives, settings, dir: join(scratch, 'lock-repository'), env: NODE_ENV, signal: ctx.signal });
       if (!metadata.ok) return err(toNodeFailure(ctx.node, metadata.error));
       await copyTrees({ trees: trees(spec.settings, 'SkeletonTrees'), root, owner: false });
+      // Maintainer scripts that stamp dates (shadow's last change, …) honour SOURCE_DATE_EPOCH.
+      const epoch = num(spec.settings, 'SourceDateEpoch');
+      const env = epoch === undefined ? NODE_ENV : { ...NODE_ENV, SOURCE_DATE_EPOCH: String(epoch) };
       const installed = await bootstrap({
-        metadata: metadata.value, settings, archives, scratch: join(scratch, 'bootstrap'), env: NODE_ENV, root, lock, signal: ctx.signal,
+        metadata: metadata.value, settings, archives, scratch: join(scratch, 'bootstrap'), env, root, lock, signal: ctx.signal,
         onOutput: (stream, chunk) => ctx.output(stream, chunk),
       });
       if (!installed.ok) return err(toNodeFailure(ctx.node, installed.error));
@@ -66,8 +80,7 @@ export const baseInstallKind: NodeKind<BaseInstallParams> = {
         buildroot: root, scratch: join(scratch, 'scripts'), root: ctx.root, signal: ctx.signal, onOutput: ctx.output,
       });
       if (!prepared.ok) return prepared;
-      // Logs and apt's binary caches of this run are not part of the image.
-      for (const p of ['var/cache/apt/pkgcache.bin', 'var/cache/apt/srcpkgcache.bin', 'var/log/apt']) await rm(join(root, p), { recursive: true, force: true });
+      await removeRunLeftovers(root);
       return ok(null);
     } finally {
       await rm(scratch, { recursive: true, force: true });

@@ -18,7 +18,7 @@ import { BASE_ONLY, DISK_ONLY, HOST_LOCAL, OUTPUT_ONLY, RESOLUTION, RUNTIME, uni
 import { NODE_ENV, objectParams } from '../node-support.js';
 import { runScripts } from '../scripts.js';
 import { copyTrees } from '../trees.js';
-import { runFirstboot, writeMachineId } from './firstboot.js';
+import { clampShadowDates, runFirstboot, writeMachineId } from './firstboot.js';
 
 export interface FinalizeParams {
   /** The base-install node. */
@@ -78,6 +78,7 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
   await rm(scratch, { recursive: true, force: true });
   const epoch = num(s, 'SourceDateEpoch');
   if (epoch !== undefined) {
+    await clampShadowDates(root, epoch);
     await clampMtimes(root, epoch);
     await clampMtimes(out, epoch);
   }
@@ -86,7 +87,7 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
 
 export const finalizeKind: NodeKind<FinalizeParams> = {
   kind: 'finalize',
-  version: 1,
+  version: 2,
   // Package lists and skeleton trees reach this stage through the base tree's digest; the output format does not reach it at all.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, RESOLUTION, BASE_ONLY),
   env: [],

@@ -1,7 +1,7 @@
 // The firstboot settings (Locale=, Keymap=, Timezone=, Hostname=, RootPassword=, RootShell=) applied with
 // the host's `systemd-firstboot --root`, and the machine ID, as mkosi does before packing an image.
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { err, ok } from '../../../errors/result.js';
@@ -64,4 +64,23 @@ export async function writeMachineId(root: string, settings: Settings): Promise<
   const id = str(settings, 'MachineId');
   await mkdir(join(root, 'etc'), { recursive: true });
   await writeFile(join(root, 'etc/machine-id'), `${id === undefined ? 'uninitialized' : id.replace(/-/g, '')}\n`, { mode: 0o444 });
+}
+
+/**
+ * Lowers /etc/shadow's "last password change" days to SourceDateEpoch's day (systemd-firstboot and
+ * chpasswd write today's date), so the tree does not depend on the day it was built.
+ */
+export async function clampShadowDates(root: string, epoch: number): Promise<void> {
+  const path = join(root, 'etc/shadow');
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return;
+  const day = Math.floor(epoch / 86400);
+  const clamped = text.split('\n').map((line) => {
+    const fields = line.split(':');
+    const last = Number.parseInt(fields[2] ?? '', 10);
+    if (fields.length < 3 || !Number.isSafeInteger(last) || last <= day) return line;
+    fields[2] = String(day);
+    return fields.join(':');
+  }).join('\n');
+  if (clamped !== text) await writeFile(path, clamped);
 }

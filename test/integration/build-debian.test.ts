@@ -1,0 +1,124 @@
+// `mkb build` end to end on a real bookworm config (fixtures/builds/bookworm-small): the Debian archive from
+// the host's apt sources, the shared package cache, a store under /var/cache/mkb-test. Checks the image,
+// then what each kind of change rebuilds, from the `--reporter json` events.
+import { createHash } from 'node:crypto';
+import { lstat, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { recordPath } from '../../src/nodes/image/publish.js';
+import { runInRoot } from '../../src/nodes/sandbox/run-in-root.js';
+import { PACKAGE_CACHE, TEST_CACHE, requirePrerequisites, testEnv, unwrap } from '../support/apt-test-env.js';
+import { copyFixture, mkbBuild } from '../support/mkb-build.js';
+import type { BuildRun } from '../support/mkb-build.js';
+
+// One store for every run of this file: a warm store makes reruns cheap; the first run is the cold build.
+const STORE = join(TEST_CACHE, 'build-store');
+let dir: string;
+let out: string;
+const timings: Record<string, number> = {};
+
+const build = async (label: string, args: readonly string[] = [], store = STORE): Promise<BuildRun> => {
+  const r = await mkbBuild({ dir, store, packages: PACKAGE_CACHE, args });
+  timings[label] = r.ms;
+  if (r.exitCode !== 0) throw new Error(`mkb build (${label}) exited with ${r.exitCode}:\n${r.stderr}`);
+  return r;
+};
+const done = (r: BuildRun) => r.events.find((e) => e.type === 'build-done');
+const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+const image = (...p: string[]) => join(out, 'small_1.0', ...p);
+
+beforeAll(async () => {
+  requirePrerequisites();
+  dir = await copyFixture('bookworm-small');
+  out = join(dir, 'mkosi.output');
+  await mkdir(out);
+});
+
+afterAll(async () => {
+  console.log(`build-debian timings (ms): ${JSON.stringify(timings)}`);
+  if (dir !== undefined) await rm(dirname(dir), { recursive: true, force: true });
+});
+
+describe('mkb build on a bookworm config', () => {
+  test('builds a directory image with the extra and skeleton trees, scripts, firstboot settings and os-release', async () => {
+    await build('first (cold unless the store is warm)');
+    const inRoot = async (argv: string[]) => unwrap(await runInRoot({ mode: 'chroot', root: image(), argv, network: false, env: testEnv() })).stdout;
+    expect(await readFile(image('etc/motd-extra'), 'utf8')).toBe('hello from the extra tree\n');
+    expect(await readFile(image('etc/skeleton-marker'), 'utf8')).toBe('from the skeleton\n');
+    expect((await readFile(image('etc/hostname'), 'utf8')).trim()).toBe('smallhost');
+    const osRelease = await readFile(image('usr/lib/os-release'), 'utf8');
+    expect(osRelease).toContain('IMAGE_ID="small"');
+    expect(osRelease).toContain('IMAGE_VERSION="1.0"');
+    expect(osRelease).toContain('VERSION_CODENAME=bookworm');
+    expect(await readFile(image('etc/machine-id'), 'utf8')).toBe('b5ad3e3ee1da41a7a5c2cbf9a6e1d6f4\n');
+    expect(await readFile(image('etc/shadow'), 'utf8')).toMatch(/^root:\$6\$[^:]+:/m);
+    expect(await readFile(image('etc/passwd'), 'utf8')).toMatch(/^root:x:0:0:[^:]*:\/root:\/bin\/sh$/m);
+    expect(await readFile(image('usr/lib/systemd/system/getty@tty1.service.d/autologin.conf'), 'utf8')).toContain('--autologin root');
+    await expect(lstat(image('usr/share/doc/less'))).rejects.toThrow(); // RemoveFiles=
+    const packages = await inRoot(['dpkg-query', '-W', '-f', '${Package}\n']);
+    expect(packages.split('\n')).toEqual(expect.arrayContaining(['less', 'base-files', 'dpkg', 'libc6']));
+
+    const env = Object.fromEntries((await readFile(image('etc/postinst-env'), 'utf8')).trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
+    expect(env).toMatchObject({ DISTRIBUTION: 'debian', RELEASE: 'bookworm', ARCHITECTURE: 'x86-64', IMAGE_ID: 'small', IMAGE_VERSION: '1.0', SOURCE_DATE_EPOCH: '1700000000', WITH_NETWORK: '0', arg: 'final', SRCDIR: dir });
+    for (const name of ['BUILDROOT', 'OUTPUTDIR', 'MKOSI_CONFIG', 'SCRIPT']) expect(env[name], name).toMatch(/^\//);
+    expect(env['config-present']).toBeUndefined(); // a bare line, checked next
+    expect(await readFile(image('etc/postinst-env'), 'utf8')).toContain('\nconfig-present\n');
+    expect(await readFile(image('etc/finalize-marker'), 'utf8')).toBe('finalized debian bookworm x86-64\n');
+    expect((await lstat(image('etc/motd-extra'))).mtimeMs).toBe(1700000000 * 1000);
+
+    const manifest = JSON.parse(await readFile(join(out, 'small_1.0.manifest'), 'utf8')) as { config: Record<string, string>; packages: { name: string }[] };
+    expect(manifest.config).toMatchObject({ name: 'small', version: '1.0', distribution: 'debian', release: 'bookworm', output_format: 'directory' });
+    expect(manifest.packages.map((p) => p.name)).toContain('less');
+    expect(await readFile(join(out, 'small_1.0.SHA256SUMS'), 'utf8')).toMatch(/^[0-9a-f]{64} \*small_1\.0\.manifest$/m);
+    expect(JSON.parse(await readFile(recordPath(out, 'small_1.0'), 'utf8'))).toMatchObject({ files: ['small_1.0', 'small_1.0.SHA256SUMS', 'small_1.0.manifest'] });
+  });
+
+  test('a rebuild with nothing changed runs no node and copies nothing', async () => {
+    const record = await readFile(recordPath(out, 'small_1.0'), 'utf8');
+    const r = await build('no-op');
+    expect(r.ran).toEqual([]);
+    expect(done(r)).toMatchObject({ ok: true, built: 0, cached: 5 });
+    expect(r.stderr).toContain('are up to date');
+    expect(await readFile(recordPath(out, 'small_1.0'), 'utf8')).toBe(record);
+  });
+
+  test('a changed file in mkosi.extra/ runs only finalize and the output', async () => {
+    await writeFile(join(dir, 'mkosi.extra/etc/motd-extra'), 'changed\n');
+    const r = await build('extra file changed');
+    expect(r.ran).toEqual(['main/finalize', 'main/output']);
+    expect(await readFile(image('etc/motd-extra'), 'utf8')).toBe('changed\n');
+  });
+
+  test('switching Format= to tar (zstd) runs only the output', async () => {
+    const r = await build('format switched to tar', ['--format=tar']);
+    expect(r.ran).toEqual(['main/output']);
+    expect(await readlink(join(out, 'small_1.0'))).toBe('small_1.0.tar.zst');
+    const listing = await execa('sh', ['-c', `zstd -dc '${join(out, 'small_1.0.tar.zst')}' | tar -t`]);
+    expect(listing.stdout.split('\n')).toEqual(expect.arrayContaining(['./etc/motd-extra', './etc/hostname', './usr/bin/less']));
+    expect(JSON.parse(await readFile(recordPath(out, 'small_1.0'), 'utf8')).files).toEqual(['small_1.0', 'small_1.0.SHA256SUMS', 'small_1.0.manifest', 'small_1.0.tar.zst']);
+  });
+
+  test('switching Format= to cpio runs only the output', async () => {
+    const r = await build('format switched to cpio', ['--format=cpio']);
+    expect(r.ran).toEqual(['main/output']);
+    const listing = await execa('sh', ['-c', `zstd -dc '${join(out, 'small_1.0.cpio.zst')}' | cpio -t --quiet`]);
+    expect(listing.stdout.split('\n')).toEqual(expect.arrayContaining(['etc/motd-extra', 'usr/bin/less']));
+  });
+
+  test('two builds with the same SourceDateEpoch give identical tar digests (the second in an empty store)', async () => {
+    await build('tar again (cached)', ['--format=tar']);
+    const first = await sha256(join(out, 'small_1.0.tar.zst'));
+    const fresh = await mkdtemp(join(tmpdir(), 'mkb-fresh-store-'));
+    try {
+      await rm(out, { recursive: true, force: true });
+      await mkdir(out);
+      const r = await build('tar in an empty store', ['--format=tar'], fresh);
+      expect(r.ran).toHaveLength(5);
+      expect(await sha256(join(out, 'small_1.0.tar.zst'))).toBe(first);
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,135 @@
+import { describe, expect, test } from 'vitest';
+import { keyPreimage } from '../../../../src/graph/keys.js';
+import { baseInstallKind } from '../../../../src/nodes/image/base-install/base-install.js';
+import { finalizeKind } from '../../../../src/nodes/image/finalize/finalize.js';
+import { outputKind } from '../../../../src/nodes/image/output/output.js';
+import { packageLockKind } from '../../../../src/nodes/image/package-lock/package-lock.js';
+import { planImages } from '../../../../src/nodes/image/plan-images.js';
+import type { PlanImagesOptions } from '../../../../src/nodes/image/plan-images.js';
+import type { HostAptSources } from '../../../../src/nodes/packages/distro/host-apt-sources.js';
+import type { AnyNodeKind, Settings } from '../../../../src/nodes/types.js';
+
+// A placeholder archive (the .invalid TLD never resolves): planning only copies the host's URIs.
+const HOST: HostAptSources = {
+  sources: [{ types: ['deb'], uri: 'http://archive.example.invalid/debian', suites: ['bookworm', 'trixie'], components: ['main'], origin: 'test.list:1' }],
+  searched: ['test.list'],
+};
+const ROOT = '/src/img';
+const HOUR = 3600_000;
+
+function image(overrides: Record<string, unknown> = {}): Settings {
+  return {
+    Image: 'main', Distribution: 'debian', Release: 'bookworm', Architecture: 'x86-64', Format: 'directory', Output: 'image',
+    Packages: ['less'], ExtraTrees: [{ Source: `${ROOT}/mkosi.extra`, Target: null }], SkeletonTrees: [],
+    PostInstallationScripts: [`${ROOT}/mkosi.postinst`], FinalizeScripts: [], PrepareScripts: [`${ROOT}/mkosi.prepare`],
+    Files: [`${ROOT}/mkosi.conf`], Seed: 'random-per-run', ...overrides,
+  };
+}
+
+const options = (images: Settings[], more: Partial<PlanImagesOptions> = {}): PlanImagesOptions => ({
+  images, root: ROOT, host: HOST, now: 10 * HOUR, metadataTtlMs: 6 * HOUR, packageCache: '/var/cache/mkb/packages', ...more,
+});
+
+function plan(images: Settings[], more: Partial<PlanImagesOptions> = {}) {
+  const r = planImages(options(images, more));
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value;
+}
+
+const node = (p: ReturnType<typeof plan>, id: string) => {
+  const n = p.input.nodes.find((x) => x.id === id);
+  if (n === undefined) throw new Error(`no node ${id}`);
+  return n;
+};
+
+describe('planImages: one chain per image, repository metadata shared', () => {
+  test('one image compiles to repo-metadata → package-lock → base-install → finalize → output', () => {
+    const p = plan([image()]);
+    const ids = p.input.nodes.map((n) => n.id);
+    expect(ids).toHaveLength(5);
+    const metadata = ids.find((id) => id.startsWith('repo-metadata/debian-bookworm-amd64-'));
+    expect(metadata).toBeDefined();
+    expect(node(p, 'main/package-lock').spec.params).toMatchObject({ metadata, architecture: 'amd64' });
+    expect(node(p, 'main/base-install').spec.params).toEqual({ lock: 'main/package-lock', files: ['mkosi.prepare'] });
+    expect(node(p, 'main/finalize').spec.params).toEqual({ base: 'main/base-install', files: ['mkosi.extra', 'mkosi.postinst'] });
+    expect(node(p, 'main/output').spec.params).toEqual({ tree: 'main/finalize' });
+    expect(p.images).toEqual([{ image: 'main', output: 'main/output', settings: expect.objectContaining({ Format: 'directory' }) }]);
+  });
+
+  test('the repo-metadata node carries no image settings, only repositories and the freshness bucket', () => {
+    const p = plan([image()]);
+    const metadata = p.input.nodes.find((n) => n.spec.kind === 'repo-metadata');
+    expect(metadata?.spec.settings).toEqual({});
+    expect(metadata?.spec.params).toMatchObject({ bucket: '1', architecture: 'amd64', repositoryKeyCheck: true });
+  });
+
+  test('two images of the same distribution, release and mirror share one repo-metadata node', () => {
+    const p = plan([image({ Image: 'sub', Packages: ['vim'] }), image()]);
+    expect(p.input.nodes.filter((n) => n.spec.kind === 'repo-metadata')).toHaveLength(1);
+    expect(p.input.nodes).toHaveLength(9);
+    expect(p.images.map((i) => i.output)).toEqual(['sub/output', 'main/output']);
+  });
+
+  test('a different release gets its own metadata', () => {
+    const p = plan([image({ Image: 'sub', Release: 'trixie' }), image()]);
+    expect(p.input.nodes.filter((n) => n.spec.kind === 'repo-metadata')).toHaveLength(2);
+  });
+
+  test('the freshness bucket turns over after the TTL, and only then', () => {
+    const bucket = (now: number) => plan([image()], { now }).input.nodes.find((n) => n.spec.kind === 'repo-metadata')?.spec.params;
+    expect(bucket(7 * HOUR)).toEqual(bucket(11 * HOUR));
+    expect(bucket(11 * HOUR)).not.toEqual(bucket(13 * HOUR));
+  });
+
+  test('PackageCacheDirectory defaults to the given cache, and a configured one wins', () => {
+    expect(node(plan([image()]), 'main/base-install').spec.settings['PackageCacheDirectory']).toBe('/var/cache/mkb/packages');
+    expect(node(plan([image({ PackageCacheDirectory: '/pkgs' })]), 'main/base-install').spec.settings['PackageCacheDirectory']).toBe('/pkgs');
+  });
+
+  test('every image that cannot be planned is reported, not just the first', () => {
+    const r = planImages(options([image({ Image: 'a', Distribution: 'fedora' }), image({ Distribution: 'arch' })]));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.map((f) => (f.code === 'PLAN_INVALID' ? f.message : f.code))).toEqual([
+      expect.stringContaining('Distribution=fedora is not supported'), expect.stringContaining('Distribution=arch is not supported'),
+    ]);
+  });
+
+  test('no mirror and no Debian archive in the host sources names Mirror= and the files searched', () => {
+    const r = planImages(options([image()], { host: { sources: [], searched: ['/etc/apt/sources.list'] } }));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(JSON.stringify(r.error)).toMatch(/Mirror=.*sources\.list|sources\.list.*Mirror=/s);
+  });
+});
+
+describe('keys: each stage keys on what it reads (fail closed)', () => {
+  const settingsKey = (kind: AnyNodeKind, s: Settings) => JSON.stringify(keyPreimage({
+    kind, spec: { kind: kind.kind, image: 'main', settings: s, params: {} }, files: {}, deps: [], tools: {}, env: {}, epoch: null,
+  }).settings);
+  const changes = (kind: AnyNodeKind, overrides: Record<string, unknown>) => settingsKey(kind, image()) !== settingsKey(kind, image(overrides));
+
+  test('switching Format= changes only the output key', () => {
+    expect(changes(outputKind as AnyNodeKind, { Format: 'tar' })).toBe(true);
+    for (const k of [finalizeKind, baseInstallKind, packageLockKind]) expect(changes(k as AnyNodeKind, { Format: 'tar' }), k.kind).toBe(false);
+  });
+
+  test('Hostname= and ExtraTrees= reach finalize but not the base or the lock', () => {
+    for (const o of [{ Hostname: 'h' }, { ExtraTrees: [] }]) {
+      expect(changes(finalizeKind as AnyNodeKind, o)).toBe(true);
+      expect(changes(baseInstallKind as AnyNodeKind, o)).toBe(false);
+      expect(changes(packageLockKind as AnyNodeKind, o)).toBe(false);
+    }
+  });
+
+  test('Packages= keys the lock; later stages see it only through the lock digest', () => {
+    expect(changes(packageLockKind as AnyNodeKind, { Packages: ['vim'] })).toBe(true);
+    for (const k of [baseInstallKind, finalizeKind, outputKind]) expect(changes(k as AnyNodeKind, { Packages: ['vim'] }), k.kind).toBe(false);
+  });
+
+  test('a setting no kind knows about is part of every key, and the per-run Seed is part of none', () => {
+    for (const k of [packageLockKind, baseInstallKind, finalizeKind, outputKind]) {
+      expect(changes(k as AnyNodeKind, { SomeFutureSetting: 1 }), k.kind).toBe(true);
+      expect(changes(k as AnyNodeKind, { Seed: 'another' }), k.kind).toBe(false);
+    }
+  });
+});
