@@ -5,7 +5,6 @@ import type { FailureMode } from '../../../graph/failure-mode.js';
 import type { PlanInput } from '../../../graph/types.js';
 import type { LocalStore } from '../../../cache/local-store.js';
 import type { ReporterName } from '../../../report/reporter.js';
-import { lookupKind } from '../../../nodes/registry.js';
 import { engineEnvironment } from '../../engine/engine-environment.js';
 import { EXIT } from '../../engine/exit.js';
 import { loadPlan } from '../../engine/load-plan.js';
@@ -47,11 +46,11 @@ export async function buildAction(options: BuildActionOptions, runtime: EngineRu
     const environment = engineEnvironment(store, runtime);
     if (options.dryRun) {
       const { printDryRun } = await import('./dry-run.js');
-      await printDryRun({ plan: plan.value, store, environment, write: runtime.out });
+      await printDryRun({ plan: plan.value.plan, kinds: plan.value.kinds, store, environment, write: runtime.out });
       return EXIT.ok;
     }
     const result = await execute({
-      plan: plan.value, kinds: lookupKind, store, environment, jobs: options.jobs ?? runtime.cpus, failureMode: options.failureMode,
+      plan: plan.value.plan, kinds: plan.value.kinds, store, environment, jobs: options.jobs ?? runtime.cpus, failureMode: options.failureMode,
       signal: runtime.signal, emit: (e) => reporter.on(e), now: runtime.now,
       ...(runtime.shuffle ? { random: runtime.shuffle } : {}),
       buildId: `${runtime.host}:${runtime.pid}:${runtime.now()}`, pid: runtime.pid,

@@ -4,7 +4,7 @@ import type { NodeState } from '../../../graph/plan-state.js';
 import { planStates } from '../../../graph/plan-state.js';
 import { describeChange } from '../../../graph/preimage-diff.js';
 import type { BuildPlan } from '../../../graph/types.js';
-import { lookupKind } from '../../../nodes/registry.js';
+import type { KindLookup } from '../../../nodes/types.js';
 import type { Write } from '../../../report/reporter.js';
 
 export function describeState(s: NodeState): string {
@@ -27,9 +27,9 @@ export function describeState(s: NodeState): string {
 
 /** `build --dry-run`: the plan in build order, each node with its state and why. Runs nothing. */
 export async function printDryRun(options: {
-  plan: BuildPlan; store: LocalStore; environment: Omit<KeyEnvironment, 'root'>; write: Write;
+  plan: BuildPlan; kinds: KindLookup; store: LocalStore; environment: Omit<KeyEnvironment, 'root'>; write: Write;
 }): Promise<void> {
-  const states = await planStates({ plan: options.plan, kinds: lookupKind, store: options.store, environment: options.environment });
+  const states = await planStates({ plan: options.plan, kinds: options.kinds, store: options.store, environment: options.environment });
   const width = Math.max(...options.plan.order.map((id) => id.length));
   for (const id of options.plan.order) {
     const s = states.get(id);

@@ -12,14 +12,14 @@ export const cleanCommand = new Command('clean')
   .addOption(new Option('--build-dir <dir>', 'BuildDirectory (until the config engine provides it)').hideHelp())
   .addOption(planFileOption()).addOption(cacheDirOption())
   .action(async (flags: CleanFlags) => {
-    const [{ cleanAction }, { processRuntime }, { loadPlanFile }, { lookupKind }] = await Promise.all([
-      import('./action.js'), import('../../engine/runtime.js'), import('../../engine/plan-file.js'), import('../../../nodes/registry.js'),
+    const [{ cleanAction }, { processRuntime }, { loadPlanFile }, { loadKinds }] = await Promise.all([
+      import('./action.js'), import('../../engine/runtime.js'), import('../../engine/plan-file.js'), import('../../../nodes/kind-loaders.js'),
     ]);
     const runtime = processRuntime();
     try {
-      const plan = flags.planFile === undefined ? undefined : await loadPlanFile(flags.planFile, lookupKind);
+      const plan = flags.planFile === undefined ? undefined : await loadPlanFile(flags.planFile, loadKinds);
       await exitWith(cleanAction({
-        force: flags.force ?? 0, outputs: flags.output ?? [], nodes: plan?.ok === true ? plan.value.nodes.map((n) => n.id) : [],
+        force: flags.force ?? 0, outputs: flags.output ?? [], nodes: plan?.ok === true ? plan.value.input.nodes.map((n) => n.id) : [],
         ...(flags.outputDir === undefined ? {} : { outputDirectory: flags.outputDir }),
         ...(flags.buildDir === undefined ? {} : { buildDirectory: flags.buildDir }),
         ...(flags.cacheDir === undefined ? {} : { cacheDir: flags.cacheDir }),

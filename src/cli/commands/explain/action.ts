@@ -2,7 +2,6 @@ import { renderFailure } from '../../../errors/render.js';
 import type { NodeState } from '../../../graph/plan-state.js';
 import { planStates } from '../../../graph/plan-state.js';
 import { describeChange } from '../../../graph/preimage-diff.js';
-import { lookupKind } from '../../../nodes/registry.js';
 import { engineEnvironment } from '../../engine/engine-environment.js';
 import { EXIT } from '../../engine/exit.js';
 import { loadPlan } from '../../engine/load-plan.js';
@@ -43,14 +42,14 @@ export async function explainAction(options: ExplainActionOptions, runtime: Engi
       runtime.err(`${plan.error.map(renderFailure).join('\n')}\n`);
       return EXIT.usage;
     }
-    if (options.node !== undefined && !plan.value.nodes.has(options.node)) {
-      runtime.err(`${renderFailure({ code: 'NOT_FOUND', what: 'node', name: options.node, known: plan.value.order })}\n`);
+    if (options.node !== undefined && !plan.value.plan.nodes.has(options.node)) {
+      runtime.err(`${renderFailure({ code: 'NOT_FOUND', what: 'node', name: options.node, known: plan.value.plan.order })}\n`);
       return EXIT.usage;
     }
     const states = await planStates({
-      plan: plan.value, kinds: lookupKind, store, environment: engineEnvironment(store, runtime),
+      plan: plan.value.plan, kinds: plan.value.kinds, store, environment: engineEnvironment(store, runtime),
     });
-    const ids = options.node !== undefined ? [options.node] : plan.value.order.filter((id) => states.get(id)?.state !== 'cached');
+    const ids = options.node !== undefined ? [options.node] : plan.value.plan.order.filter((id) => states.get(id)?.state !== 'cached');
     if (ids.length === 0) runtime.out('everything is up to date\n');
     for (const id of ids) {
       const s = states.get(id);

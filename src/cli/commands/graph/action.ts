@@ -2,7 +2,6 @@ import { renderFailure } from '../../../errors/render.js';
 import type { GraphFormat } from '../../../graph/graph-formats.js';
 import { graphView, renderGraph } from '../../../graph/graph-formats.js';
 import { planStates } from '../../../graph/plan-state.js';
-import { lookupKind } from '../../../nodes/registry.js';
 import { engineEnvironment } from '../../engine/engine-environment.js';
 import { EXIT } from '../../engine/exit.js';
 import { loadPlan } from '../../engine/load-plan.js';
@@ -25,9 +24,9 @@ export async function graphAction(options: GraphActionOptions, runtime: EngineRu
       return EXIT.usage;
     }
     const states = await planStates({
-      plan: plan.value, kinds: lookupKind, store, environment: engineEnvironment(store, runtime),
+      plan: plan.value.plan, kinds: plan.value.kinds, store, environment: engineEnvironment(store, runtime),
     });
-    runtime.out(renderGraph(graphView(plan.value, states), options.format));
+    runtime.out(renderGraph(graphView(plan.value.plan, states), options.format));
     return EXIT.ok;
   } finally {
     await store.close();
