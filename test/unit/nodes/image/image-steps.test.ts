@@ -1,0 +1,44 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { splitBuildFlags } from '../../../../src/cli/engine/build-flags.js';
+import { clampShadowDates, firstbootArguments } from '../../../../src/nodes/image/finalize/firstboot.js';
+import { outputFileName } from '../../../../src/nodes/image/output/output-files.js';
+import { tempDir } from '../../../helpers/temp-dir.js';
+
+describe('output file names', () => {
+  test('tar and cpio get their extension and the compression suffix; directories are named Output', () => {
+    expect(outputFileName({ Output: 'img_1', OutputExtension: 'tar', CompressOutput: 'zstd' }, 'tar')).toBe('img_1.tar.zst');
+    expect(outputFileName({ Output: 'img_1', CompressOutput: 'xz' }, 'cpio')).toBe('img_1.cpio.xz');
+    expect(outputFileName({ Output: 'img_1', CompressOutput: 'none' }, 'tar')).toBe('img_1.tar');
+    expect(outputFileName({ Output: 'img_1', CompressOutput: 'zstd' }, 'directory')).toBe('img_1');
+  });
+});
+
+describe('firstboot settings', () => {
+  test('only the settings that are set become arguments; a hashed password is passed as is', async () => {
+    const args = await firstbootArguments({ Hostname: 'h', Locale: null, Timezone: 'UTC', RootPassword: ['$6$x$y', true], RootShell: '/bin/sh' }, new AbortController().signal);
+    expect(args).toEqual({ ok: true, value: ['--timezone=UTC', '--hostname=h', '--root-shell=/bin/sh', '--root-password-hashed=$6$x$y'] });
+  });
+
+  test('shadow change dates after SourceDateEpoch are lowered to its day, older ones kept', async () => {
+    const root = await tempDir();
+    await mkdir(join(root, 'etc'));
+    await writeFile(join(root, 'etc/shadow'), 'root:$6$a$b:20782:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n');
+    await clampShadowDates(root, 1700000000);
+    expect(await readFile(join(root, 'etc/shadow'), 'utf8')).toBe('root:$6$a$b:19675:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n');
+  });
+});
+
+describe('build flags on the mkosi-style command line', () => {
+  test('engine options are taken out, mkosi options and everything after -- stay', () => {
+    expect(splitBuildFlags(['-C', 'x', 'build', '--reporter', 'json', '--dry-run', '-j', '2', '--format=tar', '--', '--dry-run'])).toEqual({
+      ok: true, argv: ['-C', 'x', 'build', '--format=tar', '--', '--dry-run'], flags: { dryRun: true, reporter: 'json', jobs: 2 },
+    });
+  });
+
+  test('bad values are usage errors naming the option', () => {
+    expect(splitBuildFlags(['build', '--reporter=loud'])).toMatchObject({ ok: false, message: expect.stringContaining('--reporter') });
+    expect(splitBuildFlags(['build', '--jobs', '0'])).toMatchObject({ ok: false, message: expect.stringContaining('--jobs') });
+  });
+});

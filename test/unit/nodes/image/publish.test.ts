@@ -1,0 +1,88 @@
+import { lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { publishOutput, recordPath } from '../../../../src/nodes/image/publish.js';
+import { tempDir } from '../../../helpers/temp-dir.js';
+
+/** A fake store: each digest names a set of files; counts copies. */
+function fakeStore(trees: Record<string, Record<string, string>>) {
+  let copies = 0;
+  return {
+    copies: () => copies,
+    copyTree: async (digest: string, dest: string) => {
+      copies++;
+      await mkdir(dest, { recursive: true });
+      for (const [name, content] of Object.entries(trees[digest] ?? {})) {
+        if (content.startsWith('->')) await symlink(content.slice(2), join(dest, name));
+        else await writeFile(join(dest, name), content);
+      }
+    },
+  };
+}
+
+const TREES = {
+  d1: { 'img.tar.zst': 'one', img: '->img.tar.zst', 'img.SHA256SUMS': 'sums1' },
+  d2: { 'img.cpio.zst': 'two', img: '->img.cpio.zst' },
+};
+
+describe('publishOutput', () => {
+  test('puts every entry in place, leaves no staging behind and records what it published', async () => {
+    const out = await tempDir();
+    const store = fakeStore(TREES);
+    const r = await publishOutput({ digest: 'd1', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't' });
+    expect(r).toEqual({ upToDate: false, files: ['img', 'img.SHA256SUMS', 'img.tar.zst'], outputDir: out });
+    expect(await readlink(join(out, 'img'))).toBe('img.tar.zst');
+    expect((await readdir(out)).sort()).toEqual(['.mkb-published.img.json', 'img', 'img.SHA256SUMS', 'img.tar.zst']);
+    expect(JSON.parse(await readFile(recordPath(out, 'img'), 'utf8'))).toEqual({ digest: 'd1', files: ['img', 'img.SHA256SUMS', 'img.tar.zst'] });
+  });
+
+  test('the same digest again copies nothing', async () => {
+    const out = await tempDir();
+    const store = fakeStore(TREES);
+    await publishOutput({ digest: 'd1', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't' });
+    const again = await publishOutput({ digest: 'd1', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't' });
+    expect(again.upToDate).toBe(true);
+    expect(store.copies()).toBe(1);
+  });
+
+  test('a published file deleted by the user is published again', async () => {
+    const out = await tempDir();
+    const store = fakeStore(TREES);
+    await publishOutput({ digest: 'd1', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't' });
+    await (await import('node:fs/promises')).rm(join(out, 'img.tar.zst'));
+    expect((await publishOutput({ digest: 'd1', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't' })).upToDate).toBe(false);
+    expect(await readFile(join(out, 'img.tar.zst'), 'utf8')).toBe('one');
+  });
+
+  test('a new output replaces the old one and removes names it no longer produces', async () => {
+    const out = await tempDir();
+    const store = fakeStore(TREES);
+    await writeFile(join(out, 'unrelated'), 'keep me');
+    await publishOutput({ digest: 'd1', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't' });
+    await publishOutput({ digest: 'd2', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't' });
+    expect((await readdir(out)).sort()).toEqual(['.mkb-published.img.json', 'img', 'img.cpio.zst', 'unrelated']);
+    expect(await readlink(join(out, 'img'))).toBe('img.cpio.zst');
+  });
+
+  test('a failed copy leaves the published files as they were and no staging directory', async () => {
+    const out = await tempDir();
+    const store = fakeStore(TREES);
+    await publishOutput({ digest: 'd1', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't' });
+    const failing = async (_d: string, dest: string) => {
+      await mkdir(dest, { recursive: true });
+      await writeFile(join(dest, 'img.tar.zst'), 'half');
+      throw new Error('disk full');
+    };
+    await expect(publishOutput({ digest: 'd2', outputDir: out, output: 'img', copyTree: failing, tag: 't' })).rejects.toThrow('disk full');
+    expect(await readFile(join(out, 'img.tar.zst'), 'utf8')).toBe('one');
+    expect((await readdir(out)).filter((n) => n.startsWith('.mkb-staging'))).toEqual([]);
+    expect((await lstat(recordPath(out, 'img'))).isFile()).toBe(true);
+  });
+
+  test('clamps mtimes of what it publishes (the store keeps none)', async () => {
+    const out = await tempDir();
+    const store = fakeStore(TREES);
+    await publishOutput({ digest: 'd2', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't', clampMtime: 1_000_000 });
+    expect((await lstat(join(out, 'img.cpio.zst'))).mtimeMs).toBe(1_000_000_000);
+  });
+});
