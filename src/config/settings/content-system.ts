@@ -70,7 +70,8 @@ export const CONTENT_SYSTEM_SETTINGS = [
   }),
   setting({
     name: 'Ssh', section: 'Content', scope: 'local',
-    cli: { long: '--ssh' },
+    // On the command line only the enum's names: `--ssh=yes` is a usage error, `Ssh=yes` in a file is `always`.
+    cli: { long: '--ssh', choices: ['always', 'auto', 'runtime', 'never', ''] },
     help: "Set up SSH access from the host to the final image via 'mkosi ssh'",
     kind: enumOf(['always', 'auto', 'runtime', 'never'], { empty: 'auto', yes: 'always', no: 'never', typeName: 'Ssh' }),
     default: { value: 'auto' },

@@ -96,6 +96,15 @@ describe('[Content] table', () => {
     expect([...defs.values()].every((d) => d.cli?.long.startsWith('--'))).toBe(true);
   });
 
+  test('argparse choices: the bootloaders and Ssh (no booleans on the command line); UnifiedKernelImages has none', () => {
+    const choices = [...defs.values()].filter((d) => d.cli?.choices).map((d) => [d.name, d.cli?.choices]);
+    expect(choices).toEqual([
+      ['Bootloader', ['none', 'uki', 'systemd-boot', 'grub', 'uki-signed', 'systemd-boot-signed', 'grub-signed', '']],
+      ['BiosBootloader', ['none', 'grub', '']], ['ShimBootloader', ['none', 'signed', 'unsigned', '']],
+      ['Ssh', ['always', 'auto', 'runtime', 'never', '']],
+    ]);
+  });
+
   test('compat names are warned about and applied', () => {
     expect(findSetting('Devicetree')).toMatchObject({ def: { name: 'Devicetrees' }, compat: true });
     const compat = [...defs.values()].filter((d) => d.compatNames).map((d) => [d.name, d.compatNames]);
