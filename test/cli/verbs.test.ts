@@ -209,3 +209,21 @@ describe('-R/--rerun-build-scripts', () => {
     expect(f.stderr).toContain('--force cannot be used together with --rerun-build-scripts');
   });
 });
+
+describe('dependencies', () => {
+  test('prints the sorted packages of the builtin tools config; profiles after -- add more', async () => {
+    const plain = await runCli(['dependencies'], { cwd: await tempDir() });
+    expect(plain.status, plain.stderr).toBe(0);
+    const packages = plain.stdout.trim().split('\n');
+    expect(packages.length).toBeGreaterThan(10);
+    expect(packages).toEqual([...packages].sort());
+    const devel = await runCli(['dependencies', '--', '--profile=devel'], { cwd: await tempDir() });
+    expect(devel.stdout.trim().split('\n').length).toBeGreaterThan(packages.length);
+  });
+
+  test('refuses options it does not know after --', async () => {
+    const r = await runCli(['dependencies', '--', '--frobnicate']);
+    expect(r.status).toBe(EXIT_CODES.failure);
+    expect(r.stderr).toContain('--frobnicate');
+  });
+});

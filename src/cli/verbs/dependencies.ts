@@ -6,8 +6,8 @@ import { loadForVerb } from './load.js';
 
 /**
  * `dependencies [-- options…]`: the packages mkb's builtin tools tree config (mkosi-tools) installs, sorted,
- * one a line. As in mkosi, only the options after the verb count (`-- --profile=devel`), never the config
- * directory.
+ * one a line, duplicates kept as mkosi prints them. As in mkosi, only the options after the verb count
+ * (`-- --profile=devel`), never the config directory.
  */
 export async function dependenciesVerb(ctx: VerbContext): Promise<number> {
   const inner = parseArgv(ctx.parsed.args, { cwd: ctx.io.cwd });
@@ -16,7 +16,7 @@ export async function dependenciesVerb(ctx: VerbContext): Promise<number> {
   const loaded = await loadForVerb(ctx, { directory: null, cli });
   const main = loaded.images[loaded.images.length - 1];
   const packages = Array.isArray(main?.['Packages']) ? (main['Packages'] as unknown[]).map(String) : [];
-  const sorted = [...new Set(packages)].sort();
+  const sorted = [...packages].sort();
   if (sorted.length > 0) ctx.io.out(`${sorted.join('\n')}\n`);
   return EXIT_CODES.ok;
 }
