@@ -10,13 +10,15 @@ export async function catConfigVerb(ctx: VerbContext): Promise<number> {
   const blocks: string[] = [];
   for (const image of loaded.images) {
     const files = Array.isArray(image['Files']) ? (image['Files'] as unknown[]).filter((f): f is string => typeof f === 'string') : [];
-    const parts = [`### IMAGE: ${String(image['Image'])}`];
+    let block = `### IMAGE: ${String(image['Image'])}\n`;
     for (const file of files) {
       const shown = relative(ctx.io.cwd, file);
-      parts.push(`# ${shown.startsWith('..') || isAbsolute(shown) ? file : shown}\n${(await readFile(file, 'utf8')).replace(/\n?$/, '\n')}`);
+      const text = await readFile(file, 'utf8');
+      block += `# ${shown.startsWith('..') || isAbsolute(shown) ? file : shown}\n${text.endsWith('\n') ? text : `${text}\n`}\n`;
     }
-    blocks.push(parts.join('\n'));
+    blocks.push(block);
   }
-  ctx.io.out(`${blocks.join('\n')}\n`);
+  // As mkosi: each file followed by a blank line, and one more blank line between images.
+  ctx.io.out(blocks.join('\n'));
   return EXIT_CODES.ok;
 }
