@@ -99,7 +99,10 @@ export function resolveDependencies(images: readonly LoadedImage[], sink: Diagno
     ready = next;
   }
   if (order.length < nodes.size) {
-    sink.error({ message: `Image dependency cycle detected: ${findCycle(byName).join(' => ')}`, setting: 'Dependencies' });
+    sink.error({
+      message: `Image dependency cycle detected: ${findCycle(byName).join(' => ')}`, setting: 'Dependencies',
+      hint: 'an image cannot depend on itself, directly or through other images; remove one Dependencies= entry of the chain',
+    });
     return [];
   }
   return order.flatMap((name) => images.filter((image) => image.name === name));

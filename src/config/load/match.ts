@@ -25,13 +25,9 @@ export class MatchError extends Error {
   }
 }
 
-let systemdVersion: Promise<string | null> | undefined;
-/** The host's systemd version, asked for once per process and only when a condition needs it. */
+/** The host's systemd version, from HostFacts (the CLI asks `systemctl` lazily, only when a condition needs it). */
 async function hostSystemdVersion(ctx: ParseContext): Promise<string | null> {
-  if (ctx.host.systemdVersion) return ctx.host.systemdVersion();
-  systemdVersion ??= import('execa').then(({ execa }) => execa('systemctl', ['--version'], { reject: false, env: { LANG: 'C' }, extendEnv: false, stdin: 'ignore' })
-    .then((r) => /^systemd (\S+)/.exec(r.stdout)?.[1]?.replace(/^(\d+).*$/, '$1') ?? null, () => null));
-  return systemdVersion;
+  return ctx.host.systemdVersion ? ctx.host.systemdVersion() : null;
 }
 
 const VERSION_OPS = ['==', '!=', '<=', '>=', '<', '>'] as const;

@@ -44,7 +44,7 @@ export interface HostFacts {
   uid: number;
   /**
    * The host's systemd version (`systemctl --version`), for `SystemdVersion=` conditions; asked for only
-   * when such a condition is evaluated. Absent: the loader runs `systemctl --version` itself.
+   * when such a condition is evaluated. Absent: unknown, and `SystemdVersion=` conditions do not hold.
    */
   systemdVersion?: () => Promise<string | null>;
   /**
