@@ -60,6 +60,13 @@ describe('summary', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe('### IMAGE: main\n# mkosi.conf\n[Config]\nProfiles=a\n\n# mkosi.conf.d/10-x.conf\n[Config]\nPassEnvironment=x\n\n');
   });
+
+  test('cat-config separates images by a blank line, dependencies first', async () => {
+    const dir = await tree({ 'mkosi.conf': '[Config]\nProfiles=a\n', 'mkosi.images/sub/mkosi.conf': '[Config]\nDependencies=\n' });
+    const r = await runCli(['cat-config'], { cwd: dir });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('### IMAGE: sub\n# mkosi.images/sub/mkosi.conf\n[Config]\nDependencies=\n\n\n### IMAGE: main\n# mkosi.conf\n[Config]\nProfiles=a\n\n');
+  });
 });
 
 describe('error reporting', () => {
