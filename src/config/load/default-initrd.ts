@@ -17,7 +17,7 @@ function initrdsOf(image: LoadedImage): readonly string[] {
 
 /**
  * The default initrd: when any image lists `default` in Initrds, an image `default-initrd` is built from
- * the main image's universal/multiversal (forced) and inherit/initrd-inherit (overridable) settings, its
+ * the main image's universal/multiversal and inherit/initrd-inherit settings (all forced), its
  * `Initrd*` settings (unprefixed), `mkosi.initrd.conf` and mkb's builtin `mkosi-initrd`. It is inserted
  * before main; `default` becomes its output path and it is added to those images' Dependencies.
  */
@@ -29,7 +29,8 @@ export async function addDefaultInitrd(env: ImageLoadEnv & { readonly images: Lo
   const ctx = new ParseContext({
     image: DEFAULT_INITRD, host: env.options.host, sink: env.sink, lookup: lookupStorage, forbidden: subimageForbidden, cwd: env.configdir,
   });
-  seedFromMain(ctx, main, { forced: new Set(['universal', 'multiversal']), inherited: new Set(['inherit', 'initrd-inherit']) });
+  // 27.1 forces main's inherit and initrd-inherit values on the initrd (even unset ones): mkosi.initrd.conf cannot override them.
+  seedFromMain(ctx, main, { forced: new Set(['universal', 'multiversal']), forcedAlways: new Set(['inherit', 'initrd-inherit']), inherited: new Set() });
   for (const def of SETTINGS as readonly SettingDef[]) {
     if (def.scope === 'initrd' && def.initrdTarget) transfer(main, def.name, ctx, def.initrdTarget);
   }

@@ -167,6 +167,14 @@ export class ParseContext {
     }
   }
 
+  /** Forgets every explicit value of a setting (both namespaces), so a mapped setting can take its place. */
+  clear(key: string): void {
+    this.cli.delete(key);
+    this.config.delete(key);
+    this.cliReplaces.delete(key);
+    this.cliDefaults.delete(key);
+  }
+
   /** Replaces a setting's default (the tools tree takes ToolsTreeX's default as X's default). */
   overrideDefault(key: string, value: unknown): void {
     this.#defaults.set(key, value);

@@ -23,16 +23,23 @@ export function passedEnvironment(main: ParseContext): Record<string, string> {
   return Object.fromEntries(names.filter((n) => Object.hasOwn(env, n)).map((n) => [n, env[n] as string]));
 }
 
-/** Copies a value keeping its origin: command line to command line, files to files, a default as the default. */
+/** Copies a value in place of the target's (`InitrdProfiles` replaces inherited Profiles), keeping its origin: command line to command line, files to files, a default as the default. */
 export function transfer(from: ParseContext, fromKey: string, to: ParseContext, toKey: string): void {
-  if (from.cli.has(fromKey) || from.cliDefaults.has(fromKey)) to.seed(toKey, from.get(fromKey), 'cli');
-  else if (from.config.has(fromKey)) to.seed(toKey, from.get(fromKey), 'config');
-  else to.overrideDefault(toKey, from.get(fromKey));
+  const explicit = from.cli.has(fromKey) || from.cliDefaults.has(fromKey) || from.config.has(fromKey);
+  if (!explicit) {
+    to.overrideDefault(toKey, from.get(fromKey));
+    return;
+  }
+  const value = from.get(fromKey);
+  to.clear(toKey);
+  to.seed(toKey, value, from.config.has(fromKey) && !from.cli.has(fromKey) ? 'config' : 'cli');
 }
 
 export interface SeedOptions {
-  /** Scopes forced into the new context's command-line namespace. */
+  /** Scopes forced into the new context's command-line namespace when main sets them. */
   readonly forced: ReadonlySet<string>;
+  /** Scopes forced into the command-line namespace with main's current value, set or not (the default initrd). */
+  readonly forcedAlways?: ReadonlySet<string>;
   /** Scopes copied into its file namespace (the image's own files may override them). */
   readonly inherited: ReadonlySet<string>;
 }
@@ -41,6 +48,10 @@ export interface SeedOptions {
 export function seedFromMain(ctx: ParseContext, main: ParseContext, options: SeedOptions): void {
   for (const def of SETTINGS as readonly SettingDef[]) {
     const key = storageKey(def);
+    if (options.forcedAlways?.has(def.scope)) {
+      ctx.seed(key, main.get(key), 'cli');
+      continue;
+    }
     if (!main.isSet(key)) continue;
     if (options.forced.has(def.scope)) ctx.seed(key, main.get(key), 'cli');
     else if (options.inherited.has(def.scope)) ctx.seed(key, main.get(key), 'config');

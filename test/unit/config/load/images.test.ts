@@ -85,3 +85,23 @@ describe('default tools tree and initrd', () => {
     expect(image(loaded, 'default-initrd')['Packages']).toContain('extra');
   });
 });
+
+describe('what the default initrd takes from main', () => {
+  test('inherit and initrd-inherit values are forced, even unset ones; mkosi.initrd.conf cannot override them', async () => {
+    const dir = await configTree({
+      'mkosi.conf': '[Content]\nBootable=yes\nKeymap=de\n[Output]\nImageVersion=3\n',
+      'mkosi.initrd.conf': '[Content]\nKeymap=fr\nHostname=initrd\n[Output]\nImageVersion=4\n',
+    });
+    const initrd = image(await loadTree(dir), 'default-initrd');
+    expect(initrd['Keymap']).toBe('de');
+    expect(initrd['ImageVersion']).toBe('3');
+    expect(initrd['Hostname']).toBe(null);
+  });
+
+  test('InitrdProfiles replaces the inherited Profiles only when set', async () => {
+    const set = await configTree({ 'mkosi.conf': '[Content]\nBootable=yes\nInitrdProfiles=lvm\n[Config]\nProfiles=p\n' });
+    expect(image(await loadTree(set), 'default-initrd')['Profiles']).toEqual(['lvm']);
+    const unset = await configTree({ 'mkosi.conf': '[Content]\nBootable=yes\n[Config]\nProfiles=p\n' });
+    expect(image(await loadTree(unset), 'default-initrd')['Profiles']).toEqual(['p']);
+  });
+});
