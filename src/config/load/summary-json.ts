@@ -1,8 +1,11 @@
 import type { ImageJson, LoadedConfig } from './types.js';
 
+const NON_ASCII = /[\u0080-\uffff]/g;
+
 function quote(s: string): string {
   // JSON.stringify escapes quotes, backslashes and control characters as Python does; non-ASCII is escaped below.
-  return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => (c === '\u007f' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  const json = JSON.stringify(s);
+  return json.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Python's `json.dumps(value, indent=4, sort_keys=True)` (ensure_ascii on). */
