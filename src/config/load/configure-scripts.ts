@@ -1,3 +1,5 @@
+// Loaded only by the build verbs, so it may import zod eagerly.
+import { z } from 'zod';
 import { execa } from 'execa';
 import { ConfigInvalid, type ConfigDiagnostic } from '../diagnostics.js';
 import { SETTINGS } from '../settings/index.js';
@@ -50,7 +52,7 @@ export function applyConfigureOutput(printed: unknown, defaults: ImageJson, scri
       if (!empty) problems.push({ severity: 'error', message: `configure script printed unknown setting ${key}`, at, setting: key });
       continue;
     }
-    const parsed = def.kind.schema.safeParse(value);
+    const parsed = def.kind.schema(z).safeParse(value);
     if (!parsed.success) {
       problems.push({
         severity: 'error', message: `configure script printed an invalid ${def.name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`,

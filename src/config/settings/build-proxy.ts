@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ValueKind } from '../values/kind.js';
 import { list } from '../values/lists.js';
 import { path } from '../values/paths.js';
@@ -32,7 +32,7 @@ function proxyVariable(ctx: DefaultContext, names: readonly string[]): string | 
 function hostList(): ValueKind<string[] | null> {
   const inner = list();
   return {
-    ...inner, schema: z.array(z.string()).nullable(), empty: null,
+    ...inner, schema: (z) => z.array(z.string()).nullable(), empty: null,
     parse: (raw, old, env) => inner.parse(raw, old ?? [], env),
   };
 }

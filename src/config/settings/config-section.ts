@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ValueError } from '../values/kind.js';
 import { list } from '../values/lists.js';
 import { globPaths, parsePathValue } from '../values/paths.js';
@@ -46,7 +46,7 @@ export const CONFIG_SETTINGS = [
     cli: { long: '--minimum-version' },
     help: 'Specify the minimum required mkosi version',
     kind: {
-      schema: z.string().nullable(), collection: false, empty: null, expects: 'a version or commit:HASH',
+      schema: (z) => z.string().nullable(), collection: false, empty: null, expects: 'a version or commit:HASH',
       parse(raw, old) {
         if (raw === '') return null;
         if (raw.startsWith('commit:')) return raw;

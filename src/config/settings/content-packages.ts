@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ValueError, type ValueKind } from '../values/kind.js';
 import { comparePackages, list } from '../values/lists.js';
 import { parsePythonInt } from '../values/numbers.js';
@@ -28,7 +28,7 @@ export function parseTimestamp(raw: string): number {
 /** `SourceDateEpoch=`: seconds since the epoch; an empty assignment is null. */
 export function timestamp(): ValueKind<number | null> {
   return {
-    schema: z.number().int().nonnegative().nullable(), collection: false, empty: null, expects: 'a timestamp',
+    schema: (z) => z.number().int().nonnegative().nullable(), collection: false, empty: null, expects: 'a timestamp',
     parse: (raw) => (raw === '' ? null : parseTimestamp(raw)),
   };
 }

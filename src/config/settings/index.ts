@@ -5,6 +5,7 @@ import { DISTRIBUTION_SETTINGS } from './distribution-section.js';
 import { OUTPUT_SETTINGS } from './output-section.js';
 import { BUILD_SETTINGS } from './build-section.js';
 import { RUNTIME_SETTINGS } from './runtime-section.js';
+import type { Zod } from '../values/kind.js';
 import type { SettingDef } from './types.js';
 import { VALIDATION_SETTINGS } from './validation-section.js';
 
@@ -43,6 +44,6 @@ export function findSetting(name: string): { def: SettingDef; compat: boolean } 
   return compat ? { def: compat, compat: true } : undefined;
 }
 
-export function settingSchema(def: SettingDef): z.ZodType {
-  return def.kind.schema;
+export function settingSchema(def: SettingDef, zod: Zod): z.ZodType {
+  return def.kind.schema(zod);
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { OUTPUT_FORMATS, outputFormatFacts, type OutputFormat } from '../output-formats.js';
 import { compression, type Compression } from '../values/compression.js';
 import { ValueError } from '../values/kind.js';
@@ -62,7 +62,7 @@ export const OUTPUT_SETTINGS = [
     cli: { long: '--manifest-format', metavar: 'FORMAT' },
     help: 'Manifest Format',
     kind: list<(typeof MANIFEST_FORMATS)[number]>({
-      itemSchema: z.enum(MANIFEST_FORMATS),
+      itemSchema: (z) => z.enum(MANIFEST_FORMATS),
       item: (raw) => {
         if (!(MANIFEST_FORMATS as readonly string[]).includes(raw)) {
           throw new ValueError(`'${raw}' is not a valid ManifestFormat`, 'expected json or changelog');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ValueError, type ValueKind } from './kind.js';
 import { parseBooleanWord } from './scalars.js';
 
@@ -17,7 +17,7 @@ const SPELLINGS: Readonly<Record<string, Compression>> = {
  */
 export function compression(): ValueKind<Compression | null> {
   return {
-    schema: z.enum(COMPRESSIONS).nullable(), collection: false, empty: null,
+    schema: (z) => z.enum(COMPRESSIONS).nullable(), collection: false, empty: null,
     expects: 'a compression (zstd, xz, gz, …) or a boolean', choices: [...Object.keys(SPELLINGS), 'yes', 'no'],
     parse(raw) {
       if (raw === '') return null;

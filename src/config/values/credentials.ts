@@ -1,12 +1,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { z } from 'zod';
-import { ValueError, type ParseEnv, type ValueKind } from './kind.js';
+import type { z } from 'zod';
+import { ValueError, type ParseEnv, type ValueKind, type Zod } from './kind.js';
 import { resolvePath } from './paths.js';
 import { shlexSplit } from './shlex.js';
 
-export const credentialSchema = z.object({ Name: z.string(), Path: z.string().nullable(), Value: z.string().nullable() });
-export type Credential = z.infer<typeof credentialSchema>;
+export const credentialSchema = (z: Zod) => z.object({ Name: z.string(), Path: z.string().nullable(), Value: z.string().nullable() });
+export type Credential = z.infer<ReturnType<typeof credentialSchema>>;
 
 /** A file or every file of a directory (sorted by name), named after the file; the value is read at runtime. */
 function credentialsFromPath(raw: string, env: ParseEnv): Credential[] {
@@ -33,7 +33,7 @@ function credentialsFromPath(raw: string, env: ParseEnv): Credential[] {
  */
 export function credentials(): ValueKind<Credential[]> {
   return {
-    schema: z.array(credentialSchema), collection: true, empty: [], expects: 'NAME=VALUE words, or a file or directory',
+    schema: (z) => z.array(credentialSchema(z)), collection: true, empty: [], expects: 'NAME=VALUE words, or a file or directory',
     parse(raw, old, env) {
       if (raw.trim() === '') return [];
       const items = [...(old ?? [])];

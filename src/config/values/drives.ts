@@ -1,12 +1,12 @@
-import { z } from 'zod';
-import { ValueError, type ParseEnv, type ValueKind } from './kind.js';
+import type { z } from 'zod';
+import { ValueError, type ParseEnv, type ValueKind, type Zod } from './kind.js';
 import { list } from './lists.js';
 import { parsePathValue } from './paths.js';
 import { parseBytes } from './scalars.js';
 
 export const DRIVE_FLAGS = ['persist'] as const;
 
-export const driveSchema = z.object({
+export const driveSchema = (z: Zod) => z.object({
   Id: z.string(),
   Size: z.number().int(),
   Directory: z.string().nullable(),
@@ -14,7 +14,7 @@ export const driveSchema = z.object({
   FileId: z.string(),
   Flags: z.array(z.enum(DRIVE_FLAGS)),
 });
-export type Drive = z.infer<typeof driveSchema>;
+export type Drive = z.infer<ReturnType<typeof driveSchema>>;
 
 /**
  * One `Drives=` item: `ID:SIZE[:DIRECTORY[:OPTIONS[:FILE-ID[:FLAGS]]]]`. Empty fields are skipped

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ValueError, type ValueKind } from './kind.js';
 import { parsePythonInt } from './numbers.js';
 
@@ -12,7 +12,7 @@ export interface IntegerOptions {
 /** Any integer as Python's `int()` reads it (sign, surrounding whitespace, `_` between digits), no range check. */
 export function integer(options: IntegerOptions): ValueKind<number> {
   return {
-    schema: z.number().int(), collection: false, empty: options.empty === 'refused' ? 0 : options.empty, expects: 'an integer',
+    schema: (z) => z.number().int(), collection: false, empty: options.empty === 'refused' ? 0 : options.empty, expects: 'an integer',
     parse(raw) {
       if (raw === '' && options.empty !== 'refused') return options.empty;
       const value = parsePythonInt(raw);

@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 
+/** The zod namespace, handed to schema builders by the code that needs validation. */
+export type Zod = typeof z;
+
 /** What a value parser may consult: where relative paths point and how `$VAR`/`~` expand. */
 export interface ParseEnv {
   /** Directory that relative paths resolve against (mkosi's working directory while parsing). */
@@ -17,8 +20,11 @@ export interface ParseEnv {
  * Values are kept in their JSON form (what `summary --json` prints), so the schema doubles as the type.
  */
 export interface ValueKind<T> {
-  /** zod schema of the JSON form; validates configure-script output. */
-  readonly schema: z.ZodType<T>;
+  /**
+   * zod schema of the JSON form; validates configure-script output. Built on demand from the zod
+   * module passed in, so commands that never validate JSON do not pay for loading zod.
+   */
+  readonly schema: (zod: Zod) => z.ZodType<T>;
   /** Lists and dicts accumulate across assignments and merge CLI with files. */
   readonly collection: boolean;
   /** The value when nothing was assigned and no default applies (mkosi's `parse(None)`). */

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { ValueError, type ParseEnv, type ValueKind } from './kind.js';
+import type { z } from 'zod';
+import { ValueError, type ParseEnv, type ValueKind, type Zod } from './kind.js';
 import { shlexSplit } from './shlex.js';
 
 /** How a list assignment is split into items (mkosi-reference §1.2). */
@@ -20,7 +20,7 @@ export interface ListOptions<T> {
   readonly split?: ListSplit;
   /** Parses one item; may return several (glob expansion). */
   readonly item?: (item: string, env: ParseEnv) => T | readonly T[];
-  readonly itemSchema?: z.ZodType<T>;
+  readonly itemSchema?: (zod: Zod) => z.ZodType<T>;
   /** Re-sorts the whole list after every assignment. */
   readonly sort?: (a: T, b: T) => number;
   /** false: an empty assignment does not reset (Include=). */
@@ -29,9 +29,8 @@ export interface ListOptions<T> {
 
 export function list<T = string>(options: ListOptions<T> = {}): ValueKind<T[]> {
   const split = options.split ?? 'comma-whitespace';
-  const itemSchema = options.itemSchema ?? (z.string() as unknown as z.ZodType<T>);
   return {
-    schema: z.array(itemSchema), collection: true, empty: [], expects: 'a list',
+    schema: (z) => z.array(options.itemSchema ? options.itemSchema(z) : (z.string() as unknown as z.ZodType<T>)), collection: true, empty: [], expects: 'a list',
     parse(raw, old, env) {
       if (raw.trim() === '') return options.reset === false ? [...(old ?? [])] : [];
       const items: T[] = [...(old ?? [])];
@@ -64,7 +63,7 @@ export interface DictOptions {
 export function dict(options: DictOptions = {}): ValueKind<Record<string, string>> {
   const entry = options.entry ?? splitKeyValue;
   return {
-    schema: z.record(z.string(), z.string()), collection: true, empty: {}, expects: 'KEY=VALUE pairs',
+    schema: (z) => z.record(z.string(), z.string()), collection: true, empty: {}, expects: 'KEY=VALUE pairs',
     parse(raw, old, env) {
       if (raw.trim() === '') return {};
       const result: Record<string, string> = { ...(old ?? {}) };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ValueError, type ValueKind } from './kind.js';
 
 const DECIMAL = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
@@ -26,7 +26,7 @@ export function parsePythonOctal(raw: string): number | undefined {
 /** `CompressLevel=`: a non-negative integer. */
 export function compressLevel(): ValueKind<number> {
   return {
-    schema: z.number().int().nonnegative(), collection: false, empty: 3, expects: 'a non-negative integer',
+    schema: (z) => z.number().int().nonnegative(), collection: false, empty: 3, expects: 'a non-negative integer',
     parse(raw) {
       if (raw === '') return 3;
       const value = parsePythonInt(raw);
@@ -40,7 +40,7 @@ export function compressLevel(): ValueKind<number> {
 /** `OutputMode=`: an access mode in octal (`0640`, `640`, `0o640`), at most 1777; JSON is the number. */
 export function accessMode(): ValueKind<number | null> {
   return {
-    schema: z.number().int().min(0).max(0o1777).nullable(), collection: false, empty: null, expects: 'an octal access mode',
+    schema: (z) => z.number().int().min(0).max(0o1777).nullable(), collection: false, empty: null, expects: 'an octal access mode',
     parse(raw) {
       if (raw === '') return null;
       const value = parsePythonOctal(raw);
@@ -55,7 +55,7 @@ export function accessMode(): ValueKind<number | null> {
 /** `SectorSize=`: a power of two between 512 and 4096. */
 export function sectorSize(): ValueKind<number | null> {
   return {
-    schema: z.number().int().min(512).max(4096).nullable(), collection: false, empty: null, expects: '512, 1024, 2048 or 4096',
+    schema: (z) => z.number().int().min(512).max(4096).nullable(), collection: false, empty: null, expects: '512, 1024, 2048 or 4096',
     choices: ['512', '1024', '2048', '4096'],
     parse(raw) {
       if (raw === '') return null;

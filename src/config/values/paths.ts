@@ -1,8 +1,8 @@
 import { lstatSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
-import { z } from 'zod';
-import { ValueError, type ParseEnv, type ValueKind } from './kind.js';
+import type { z } from 'zod';
+import { ValueError, type ParseEnv, type ValueKind, type Zod } from './kind.js';
 
 /** Expands `$VAR`/`${VAR}` (unknown ones stay as written, like os.path.expandvars) and a leading `~`. */
 export function expandPath(raw: string, env: ParseEnv): string {
@@ -87,7 +87,7 @@ export function parsePathValue(raw: string, env: ParseEnv, options: PathOptions 
 
 export function path(options: PathOptions = {}): ValueKind<string | null> {
   return {
-    schema: z.string().nullable(), collection: false, empty: null, expects: 'a path',
+    schema: (z) => z.string().nullable(), collection: false, empty: null, expects: 'a path',
     ...(options.constants ? { choices: options.constants } : {}),
     parse: (raw, _old, env) => (raw === '' ? null : parsePathValue(raw, env, options)),
   };
@@ -99,7 +99,7 @@ export function path(options: PathOptions = {}): ValueKind<string | null> {
  */
 export function keyPath(options: { readonly secret?: boolean } = {}): ValueKind<string | null> {
   return {
-    schema: z.string().nullable(), collection: false, empty: null, expects: 'a path or URI',
+    schema: (z) => z.string().nullable(), collection: false, empty: null, expects: 'a path or URI',
     parse(raw, _old, env) {
       if (raw === '') return null;
       const candidate = resolvePath(env.cwd, expandPath(raw, env));
@@ -143,8 +143,8 @@ function lexists(path: string): boolean {
   }
 }
 
-export const treeSchema = z.object({ Source: z.string(), Target: z.string().nullable() });
-export type Tree = z.infer<typeof treeSchema>;
+export const treeSchema = (z: Zod) => z.object({ Source: z.string(), Target: z.string().nullable() });
+export type Tree = z.infer<ReturnType<typeof treeSchema>>;
 
 export interface TreeOptions extends PathOptions {
   /**
@@ -175,8 +175,8 @@ export function parseTree(raw: string, env: ParseEnv, options: TreeOptions): Tre
   return { Source: parsePathValue(source, env, options), Target: target === null ? null : purePath(target) };
 }
 
-export const keySourceSchema = z.object({ Source: z.string(), Type: z.enum(['file', 'engine', 'provider']) });
-export type KeySource = z.infer<typeof keySourceSchema>;
+export const keySourceSchema = (z: Zod) => z.object({ Source: z.string(), Type: z.enum(['file', 'engine', 'provider']) });
+export type KeySource = z.infer<ReturnType<typeof keySourceSchema>>;
 
 /** `file`, `engine:NAME` or `provider:NAME` (certificates: no engine). */
 export function keySource(options: { readonly engine: boolean }): ValueKind<KeySource> {

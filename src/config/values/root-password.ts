@@ -1,9 +1,9 @@
-import { z } from 'zod';
-import type { ValueKind } from './kind.js';
+import type { z } from 'zod';
+import type { ValueKind, Zod } from './kind.js';
 
 /** `RootPassword=` as `summary --json` prints it: `[password, hashed]`. */
-export const rootPasswordSchema = z.tuple([z.string(), z.boolean()]).nullable();
-export type RootPassword = z.infer<typeof rootPasswordSchema>;
+export const rootPasswordSchema = (z: Zod) => z.tuple([z.string(), z.boolean()]).nullable();
+export type RootPassword = z.infer<ReturnType<typeof rootPasswordSchema>>;
 
 const HASHED = 'hashed:';
 

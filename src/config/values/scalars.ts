@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ValueError, type ValueKind } from './kind.js';
 
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'y', 't', 'on', 'always']);
@@ -20,7 +20,7 @@ function requireBoolean(raw: string): boolean {
 
 export function bool(): ValueKind<boolean> {
   return {
-    schema: z.boolean(), collection: false, empty: false, expects: 'a boolean', choices: ['yes', 'no'],
+    schema: (z) => z.boolean(), collection: false, empty: false, expects: 'a boolean', choices: ['yes', 'no'],
     parse: (raw) => (raw === '' ? false : requireBoolean(raw)),
   };
 }
@@ -30,7 +30,7 @@ export type Feature = 'auto' | 'enabled' | 'disabled';
 /** auto/enabled/disabled, or a boolean mapped to enabled/disabled. */
 export function feature(): ValueKind<Feature> {
   return {
-    schema: z.enum(['auto', 'enabled', 'disabled']), collection: false, empty: 'auto',
+    schema: (z) => z.enum(['auto', 'enabled', 'disabled']), collection: false, empty: 'auto',
     expects: 'auto, enabled, disabled or a boolean', choices: ['auto', 'yes', 'no'],
     parse(raw) {
       if (raw === '') return 'auto';
@@ -56,7 +56,7 @@ export interface EnumOptions<V extends string> {
 export function enumOf<const V extends string>(values: readonly V[], options: EnumOptions<V>): ValueKind<V | null> {
   const members = new Set<string>(values);
   return {
-    schema: z.enum(values as [V, ...V[]]).nullable(), collection: false, empty: options.empty,
+    schema: (z) => z.enum(values as [V, ...V[]]).nullable(), collection: false, empty: options.empty,
     expects: `one of ${values.join(', ')}`, choices: values,
     parse(raw) {
       if (raw === '') return options.empty;
@@ -77,7 +77,7 @@ export function enumOf<const V extends string>(values: readonly V[], options: En
 /** A free-form string; an empty assignment resets to null. */
 export function str(): ValueKind<string | null> {
   return {
-    schema: z.string().nullable(), collection: false, empty: null, expects: 'a string',
+    schema: (z) => z.string().nullable(), collection: false, empty: null, expects: 'a string',
     parse: (raw) => (raw === '' ? null : raw),
   };
 }
@@ -85,7 +85,7 @@ export function str(): ValueKind<string | null> {
 /** A file name: no `/`, not `.` or `..`; `hint` says what the setting wants instead (27.1 words it per setting). */
 export function filename(options: { readonly hint?: string } = {}): ValueKind<string | null> {
   return {
-    schema: z.string().nullable(), collection: false, empty: null, expects: 'a file name',
+    schema: (z) => z.string().nullable(), collection: false, empty: null, expects: 'a file name',
     parse(raw) {
       if (raw === '') return null;
       if (raw.includes('/') || raw === '.' || raw === '..') {
@@ -104,7 +104,7 @@ export interface IntOptions {
 
 export function int(options: IntOptions): ValueKind<number | null> {
   return {
-    schema: z.number().int().nullable(), collection: false, empty: options.empty, expects: 'an integer',
+    schema: (z) => z.number().int().nullable(), collection: false, empty: options.empty, expects: 'an integer',
     parse(raw) {
       if (raw === '') return options.empty;
       if (!/^[+-]?\d+$/.test(raw.trim())) throw new ValueError(`'${raw}' is not a valid integer`);
@@ -130,7 +130,7 @@ export function parseBytes(raw: string): number {
 
 export function size(options: { readonly empty: number | null }): ValueKind<number | null> {
   return {
-    schema: z.number().int().nullable(), collection: false, empty: options.empty, expects: 'a size',
+    schema: (z) => z.number().int().nullable(), collection: false, empty: options.empty, expects: 'a size',
     parse: (raw) => (raw === '' ? options.empty : parseBytes(raw)),
   };
 }
@@ -161,7 +161,7 @@ export function canonicalUuid(raw: string): string {
 /** A UUID, or a fresh one for `random` when `allowRandom`. */
 export function uuid(options: { readonly allowRandom: boolean }): ValueKind<string | null> {
   return {
-    schema: z.string().nullable(), collection: false, empty: null, expects: 'a UUID',
+    schema: (z) => z.string().nullable(), collection: false, empty: null, expects: 'a UUID',
     parse(raw, _old, env) {
       if (raw === '') return null;
       if (raw === 'random' && options.allowRandom) return canonicalUuid(env.randomUuid());

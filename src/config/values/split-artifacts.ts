@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ValueError, type ValueKind } from './kind.js';
 import { splitItems } from './lists.js';
 import { parseBooleanWord } from './scalars.js';
@@ -20,7 +20,7 @@ export const DEFAULT_SPLIT_ARTIFACTS: readonly ArtifactOutput[] = ['uki', 'kerne
 export function splitArtifacts(): ValueKind<ArtifactOutput[]> {
   const members = new Set<string>(ARTIFACT_OUTPUTS);
   return {
-    schema: z.array(z.enum(ARTIFACT_OUTPUTS)), collection: true, empty: [], expects: 'a list of artifacts or a boolean',
+    schema: (z) => z.array(z.enum(ARTIFACT_OUTPUTS)), collection: true, empty: [], expects: 'a list of artifacts or a boolean',
     choices: ARTIFACT_OUTPUTS,
     parse(raw, old) {
       if (raw.trim() === '') return [];

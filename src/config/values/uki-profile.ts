@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { IniSyntaxError, parseIni } from '../ini.js';
-import { ValueError, type ParseEnv, type ValueKind } from './kind.js';
+import { ValueError, type ParseEnv, type ValueKind, type Zod } from './kind.js';
 import { list, splitItems } from './lists.js';
 import { parsePathValue } from './paths.js';
 import { parseBooleanWord } from './scalars.js';
@@ -10,12 +10,12 @@ import { parseBooleanWord } from './scalars.js';
  * One `UnifiedKernelImageProfiles=` entry as `summary --json` prints it. `Cmdline` and `SignExpectedPcr`
  * are null after an empty assignment in the profile file (27.1 does not fall back to the defaults).
  */
-export const ukiProfileSchema = z.object({
+export const ukiProfileSchema = (z: Zod) => z.object({
   Cmdline: z.array(z.string()).nullable(),
   Profile: z.record(z.string(), z.string()),
   SignExpectedPcr: z.boolean().nullable(),
 });
-export type UkiProfile = z.infer<typeof ukiProfileSchema>;
+export type UkiProfile = z.infer<ReturnType<typeof ukiProfileSchema>>;
 
 /** The section a profile file's settings live in; every other section is ignored. */
 const SECTION = 'UKIProfile';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ValueError, type ValueKind } from './kind.js';
 import { parsePythonInt } from './numbers.js';
 
@@ -9,7 +9,7 @@ export const VSOCK_CID_HASH = -2;
 /** `VSockCID=`: `auto` (-1), `hash` (-2) or a number in [3, 0xFFFFFFFF). */
 export function vsockCid(): ValueKind<number> {
   return {
-    schema: z.number().int(), collection: false, empty: VSOCK_CID_AUTO, expects: 'a number, auto or hash', choices: ['auto', 'hash'],
+    schema: (z) => z.number().int(), collection: false, empty: VSOCK_CID_AUTO, expects: 'a number, auto or hash', choices: ['auto', 'hash'],
     parse(raw) {
       if (raw === '' || raw === 'auto') return VSOCK_CID_AUTO;
       if (raw === 'hash') return VSOCK_CID_HASH;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,7 +74,7 @@ describe('UnifiedKernelImageProfiles=', () => {
       { Cmdline: [], Profile: { ID: 'a' }, SignExpectedPcr: true },
     ]);
     expect(kind.parse('', value, env)).toEqual([]);
-    expect(kind.schema.safeParse(value).success).toBe(true);
+    expect(kind.schema(z).safeParse(value).success).toBe(true);
   });
 
   test('missing files, globs and directories are errors', () => {
