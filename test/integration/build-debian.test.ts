@@ -2,7 +2,7 @@
 // the host's apt sources, the shared package cache, a store under /var/cache/mkb-test. Checks the image,
 // then what each kind of change rebuilds, from the `--reporter json` events.
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -61,9 +61,11 @@ describe('mkb build on a bookworm config', () => {
     expect(packages.split('\n')).toEqual(expect.arrayContaining(['less', 'base-files', 'dpkg', 'libc6']));
 
     const env = Object.fromEntries((await readFile(image('etc/postinst-env'), 'utf8')).trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
-    expect(env).toMatchObject({ DISTRIBUTION: 'debian', RELEASE: 'bookworm', ARCHITECTURE: 'x86-64', IMAGE_ID: 'small', IMAGE_VERSION: '1.0', SOURCE_DATE_EPOCH: '1700000000', WITH_NETWORK: '0', arg: 'final', SRCDIR: dir });
-    for (const name of ['BUILDROOT', 'OUTPUTDIR', 'MKOSI_CONFIG', 'SCRIPT']) expect(env[name], name).toMatch(/^\//);
-    expect(env['config-present']).toBeUndefined(); // a bare line, checked next
+    expect(env).toEqual({
+      DISTRIBUTION: 'debian', RELEASE: 'bookworm', ARCHITECTURE: 'x86-64', IMAGE_ID: 'small', IMAGE_VERSION: '1.0', SOURCE_DATE_EPOCH: '1700000000',
+      WITH_NETWORK: '0', arg: 'final', SRCDIR: '/work/src', BUILDROOT: '/buildroot', OUTPUTDIR: '/work/out', MKOSI_CONFIG: '/work/config.json',
+      SCRIPT: '/work/postinst', 'config-present': undefined,
+    });
     expect(await readFile(image('etc/postinst-env'), 'utf8')).toContain('\nconfig-present\n');
     expect(await readFile(image('etc/finalize-marker'), 'utf8')).toBe('finalized debian bookworm x86-64\n');
     expect((await lstat(image('etc/motd-extra'))).mtimeMs).toBe(1700000000 * 1000);
@@ -105,6 +107,35 @@ describe('mkb build on a bookworm config', () => {
     expect(r.ran).toEqual(['main/output']);
     const listing = await execa('sh', ['-c', `zstd -dc '${join(out, 'small_1.0.cpio.zst')}' | cpio -t --quiet`]);
     expect(listing.stdout.split('\n')).toEqual(expect.arrayContaining(['etc/motd-extra', 'usr/bin/less']));
+  });
+
+  test('a failing finalize script names itself, its exit code and its last output; published files stay intact', async () => {
+    const script = join(dir, 'mkosi.finalize');
+    const original = await readFile(script, 'utf8');
+    const before = await sha256(join(out, 'small_1.0.cpio.zst'));
+    await writeFile(script, '#!/bin/sh\necho preparing the failure\necho "the last words" >&2\nexit 3\n', { mode: 0o755 });
+    try {
+      const r = await mkbBuild({ dir, store: STORE, packages: PACKAGE_CACHE, args: ['--format=cpio'] });
+      expect(r.exitCode).not.toBe(0);
+      const failed = r.events.find((e) => e.type === 'node-failed');
+      expect(failed).toMatchObject({ node: 'main/finalize' });
+      const text = JSON.stringify(failed);
+      expect(text).toContain('finalize script mkosi.finalize');
+      expect(text).toContain('exited with code 3');
+      expect(text).toContain('the last words');
+      expect(await sha256(join(out, 'small_1.0.cpio.zst'))).toBe(before);
+      expect((await readdir(out)).filter((n) => n.startsWith('.mkb-'))).toEqual(['.mkb-published.small_1.0.json']);
+    } finally {
+      await writeFile(script, original, { mode: 0o755 });
+    }
+  });
+
+  test('an unknown package fails the lock, naming the package and the repositories searched', async () => {
+    const r = await mkbBuild({ dir, store: STORE, packages: PACKAGE_CACHE, args: ['--package=mkb-no-such-package'] });
+    expect(r.exitCode).not.toBe(0);
+    const failed = r.events.find((e) => e.type === 'node-failed');
+    expect(failed).toMatchObject({ node: 'main/package-lock' });
+    expect(JSON.stringify(failed)).toMatch(/unknown package.*mkb-no-such-package.*repositories searched: \S+ bookworm/);
   });
 
   test('two builds with the same SourceDateEpoch give identical tar digests (the second in an empty store)', async () => {

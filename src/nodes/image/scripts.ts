@@ -1,7 +1,8 @@
-// Runs a stage's user scripts (prepare, postinst, finalize) with mkosi's environment variables. Scripts run
-// on the host view in namespaces (bubblewrap), without network unless WithNetwork=yes (prepare: always).
-// Difference from mkosi: the variables name real host paths ($BUILDROOT is the tree being built, not
-// /buildroot), and $MKOSI_CONFIG holds only the settings in the stage's key.
+// Runs a stage's user scripts (prepare, postinst, finalize) with mkosi's environment variables and paths, in
+// namespaces (bubblewrap) over a minimal root: the host's /usr and /etc read-only, the image at /buildroot,
+// the sources at /work/src, $OUTPUTDIR at /work/out, the script at /work/<stage>; no network unless
+// WithNetwork=yes (prepare: always). Fixed paths keep what scripts write independent of where mkb works.
+// Difference from mkosi: $MKOSI_CONFIG holds only the settings in the stage's key.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { err, ok } from '../../errors/result.js';
@@ -38,17 +39,17 @@ function sourceDir(settings: Settings, root: string): string {
 }
 
 /** mkosi's script environment for `stage` (reference §6.2), from the stage's settings. */
-export function scriptEnvironment(o: RunScriptsOptions, paths: { config: string; packages: string; artifacts: string; script: string }): Record<string, string> {
+export function scriptEnvironment(o: RunScriptsOptions): Record<string, string> {
   const s = o.settings;
   const env: Record<string, string> = {
     ...NODE_ENV,
     SYSTEMD_TMPFILES_FORCE_SUBVOL: '0', TERM: 'dumb',
     DISTRIBUTION: str(s, 'Distribution') ?? 'custom', RELEASE: str(s, 'Release') ?? '',
     ARCHITECTURE: str(s, 'Architecture') ?? 'x86-64', DISTRIBUTION_ARCHITECTURE: str(s, 'Architecture') === 'x86-64' ? 'amd64' : str(s, 'Architecture') ?? '',
-    SRCDIR: sourceDir(s, o.root), CHROOT_SRCDIR: sourceDir(s, o.root),
-    MKOSI_UID: '0', MKOSI_GID: '0', MKOSI_DEBUG: '0', MKOSI_CONFIG: paths.config,
-    BUILDROOT: o.buildroot, SCRIPT: paths.script, CHROOT_SCRIPT: paths.script,
-    PACKAGEDIR: paths.packages, ARTIFACTDIR: paths.artifacts,
+    SRCDIR: '/work/src', CHROOT_SRCDIR: '/work/src',
+    MKOSI_UID: '0', MKOSI_GID: '0', MKOSI_DEBUG: '0', MKOSI_CONFIG: '/work/config.json',
+    BUILDROOT: '/buildroot', SCRIPT: `/work/${o.stage}`, CHROOT_SCRIPT: `/work/${o.stage}`,
+    PACKAGEDIR: '/work/packages', ARTIFACTDIR: '/work/artifacts',
     WITH_NETWORK: o.stage === 'prepare' || bool(s, 'WithNetwork', false) ? '1' : '0',
   };
   const profiles = list(s, 'Profiles');
@@ -66,8 +67,8 @@ export function scriptEnvironment(o: RunScriptsOptions, paths: { config: string;
     env['WITH_TESTS'] = bool(s, 'WithTests', true) ? '1' : '0';
   }
   if (o.outputDir !== undefined) {
-    env['OUTPUTDIR'] = o.outputDir;
-    env['CHROOT_OUTPUTDIR'] = o.outputDir;
+    env['OUTPUTDIR'] = '/work/out';
+    env['CHROOT_OUTPUTDIR'] = '/work/out';
   }
   const user = s['Environment'];
   if (typeof user === 'object' && user !== null && !Array.isArray(user)) {
@@ -75,6 +76,13 @@ export function scriptEnvironment(o: RunScriptsOptions, paths: { config: string;
   }
   return env;
 }
+
+/** The host's tools, read-only, with the API file systems and the usual merged-/usr links. */
+const MINIMAL_ROOT = [
+  '--ro-bind', '/usr', '/usr', '--ro-bind', '/etc', '/etc', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/sbin', '/sbin',
+  '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp',
+  '--tmpfs', '/run', '--tmpfs', '/var/tmp', '--dir', '/work',
+];
 
 /** Runs `scripts` in order; the first failure names the script, its exit code and its last lines. */
 export async function runScripts(o: RunScriptsOptions): Promise<Result<null, Failure>> {
@@ -86,12 +94,18 @@ export async function runScripts(o: RunScriptsOptions): Promise<Result<null, Fai
   await mkdir(artifacts, { recursive: true });
   await writeFile(config, JSON.stringify(settingsPreimage(o.kind, o.settings), null, 4));
   const network = o.stage === 'prepare' || bool(o.settings, 'WithNetwork', false);
+  const env = scriptEnvironment(o);
   for (const script of o.scripts) {
-    const env = scriptEnvironment(o, { config, packages, artifacts, script });
     const args = o.stage === 'finalize' ? [] : ['final'];
+    const binds: [string, string][] = [
+      [o.buildroot, '/buildroot'], [sourceDir(o.settings, o.root), '/work/src'], [packages, '/work/packages'], [artifacts, '/work/artifacts'],
+      ...(o.outputDir === undefined ? [] : [[o.outputDir, '/work/out'] as [string, string]]),
+    ];
     const r = await runTool({
-      argv: ['bwrap', '--dev-bind', '/', '/', ...(network ? [] : ['--unshare-net']), '--die-with-parent',
-        '--chdir', env['SRCDIR'] ?? '/', '--', script, ...args],
+      argv: ['bwrap', '--die-with-parent', '--unshare-pid', '--unshare-ipc', '--unshare-uts', ...(network ? [] : ['--unshare-net']),
+        ...MINIMAL_ROOT, ...binds.flatMap(([from, to]) => ['--bind', from, to]),
+        '--ro-bind', config, '/work/config.json', '--ro-bind', script, `/work/${o.stage}`,
+        '--chdir', '/work/src', '--', `/work/${o.stage}`, ...args],
       env, signal: o.signal, onOutput: o.onOutput, missingHint: 'install bubblewrap',
     });
     if (!r.ok) {
