@@ -2,18 +2,8 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir, machine } from 'node:os';
+import { detectHostDistribution } from '../config/distributions.js';
 import type { HostFacts } from '../config/settings/types.js';
-
-/** os-release `ID` (or an `ID_LIKE` entry) → mkosi's Distribution name. */
-const DISTRIBUTION_IDS: Readonly<Record<string, string>> = {
-  fedora: 'fedora', debian: 'debian', kali: 'kali', ubuntu: 'ubuntu', postmarketos: 'postmarketos', arch: 'arch',
-  opensuse: 'opensuse', 'opensuse-leap': 'opensuse', 'opensuse-tumbleweed': 'opensuse', 'opensuse-slowroll': 'opensuse',
-  suse: 'opensuse', mageia: 'mageia', centos: 'centos', rhel: 'rhel', openmandriva: 'openmandriva', rocky: 'rocky',
-  almalinux: 'alma', alma: 'alma', azurelinux: 'azure', mariner: 'azure',
-};
-
-/** Distributions whose releases are code names (`bookworm`), not version numbers. */
-const CODENAME_DISTRIBUTIONS = new Set(['debian', 'ubuntu', 'kali']);
 
 /** `uname -m` → mkosi's Architecture name. */
 const ARCHITECTURES: Readonly<Record<string, string>> = {
@@ -44,16 +34,6 @@ export function parseOsRelease(text: string): Record<string, string> {
     fields[match[1]] = value;
   }
   return fields;
-}
-
-/** The host's distribution and release as mkosi names them, from os-release fields. */
-export function distributionFromOsRelease(fields: Readonly<Record<string, string>>): { distribution: string; release: string | null } {
-  const ids = [fields['ID'] ?? '', ...(fields['ID_LIKE'] ?? '').split(/\s+/)].filter((id) => id !== '');
-  const distribution = ids.map((id) => DISTRIBUTION_IDS[id]).find((d) => d !== undefined) ?? 'custom';
-  const codename = fields['VERSION_CODENAME'] || undefined;
-  const versionId = fields['VERSION_ID'] || undefined;
-  const release = CODENAME_DISTRIBUTIONS.has(distribution) ? codename ?? versionId : versionId ?? codename;
-  return { distribution, release: release ?? null };
 }
 
 export function architectureFromMachine(uname: string): string {
@@ -94,7 +74,8 @@ function readOsRelease(): Record<string, string> {
  * `systemctl --version` runs only if a condition asks for the systemd version.
  */
 export function gatherHostFacts(options: { readonly env: Readonly<Record<string, string>>; readonly directory: string | null }): HostFacts {
-  const { distribution, release } = distributionFromOsRelease(readOsRelease());
+  // $MKOSI_HOST_DISTRIBUTION / $MKOSI_HOST_RELEASE override os-release, as in mkosi.
+  const { distribution, release } = detectHostDistribution({ osRelease: readOsRelease(), env: options.env });
   return {
     distribution,
     release,
