@@ -5,6 +5,7 @@ import { findSetting } from '../settings/index.js';
 import type { SettingDef } from '../settings/types.js';
 import { ValueError } from '../values/kind.js';
 import { addDefaultInitrd } from './default-initrd.js';
+import { applyHistory, usesHistory } from './history.js';
 import { imageJson } from './image-json.js';
 import { loadSubimages, resolveDependencies, type LoadedImage } from './images.js';
 import { ConfigParser } from './parse-directory.js';
@@ -61,6 +62,10 @@ export async function loadConfig(options: LoadOptions): Promise<LoadedConfig> {
   const main = new ParseContext({ image: 'main', host: options.host, sink, lookup: lookupStorage, cwd: configdir ?? invocationCwd });
 
   const includes = applyCli(main, options.cli, invocationCwd);
+  if (options.directory !== null && usesHistory(options.verb, options.force)) {
+    const optionOf = (def: SettingDef): string => options.cli.find((a) => a.setting === def.name)?.option ?? def.cli?.long ?? def.name;
+    await applyHistory(main, options.directory, optionOf);
+  }
   // Command-line includes are parsed first, relative to where mkb was started, and are not listed in Files.
   main.cwd = invocationCwd;
   for (const value of includes) await parser.include(main, value, { kind: 'cli', option: '--include' });
