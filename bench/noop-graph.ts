@@ -8,7 +8,7 @@ import { execa } from 'execa';
  * measured alternately with bare `node -e ''` on the same machine. Goal: within 150 ms of bare Node.
  */
 export interface NoopGraphOptions {
-  /** Path of the compiled CLI (dist/src/cli/main.js). */
+  /** Path of the compiled CLI (dist/bin/main.js). */
   readonly cli: string;
   readonly runs: number;
   readonly trees: number;

@@ -49,7 +49,7 @@ export const configLoadScenario: PairScenario = {
     const mkosi = await ensureMkosi();
     const env = baseEnv();
     return {
-      mkb: { argv: [process.execPath, join(repoRoot(), 'dist/src/cli/main.js'), '-C', root, 'summary', '--json'], cwd: root, env },
+      mkb: { argv: [process.execPath, join(repoRoot(), 'dist/bin/main.js'), '-C', root, 'summary', '--json'], cwd: root, env },
       mkosi: {
         argv: [pythonInterpreter(), '-m', 'mkosi', '-C', root, 'summary', '--json'], cwd: root,
         env: { ...env, PYTHONPATH: mkosi.pythonPath },

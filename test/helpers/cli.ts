@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import type { BuildEvent } from '../../src/report/events.js';
 
 /** The compiled CLI; the integration project runs after `npm run build` (`npm test` does both). */
-export const CLI = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
+export const CLI = resolve(import.meta.dirname, '../../dist/bin/main.js');
 
 export function requireBuiltCli(): void {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);

@@ -15,7 +15,7 @@ import { diffSummaries, normalizeSummary } from '../support/summary-compare.js';
 
 const ROOT = repoRoot();
 const FIXTURES = loadFixtures(join(ROOT, 'fixtures/configs'));
-const MKB = join(ROOT, 'dist/src/cli/main.js');
+const MKB = join(ROOT, 'dist/bin/main.js');
 
 let scratchRoot = '';
 const mkosiResults = new Map<string, RunResult>();

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import type { BuildEvent } from '../../src/report/events.js';
 
-export const MKB = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
+export const MKB = resolve(import.meta.dirname, '../../dist/bin/main.js');
 
 export interface BuildRun {
   readonly exitCode: number;
