@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { recordPath } from '../../src/nodes/image/publish.js';
 import { runInRoot } from '../../src/nodes/sandbox/run-in-root.js';
 import { PACKAGE_CACHE, TEST_CACHE, requirePrerequisites, testEnv, unwrap } from '../support/apt-test-env.js';
-import { copyFixture, mkbBuild } from '../support/mkb-build.js';
+import { MKB, copyFixture, mkbBuild } from '../support/mkb-build.js';
 import type { BuildRun } from '../support/mkb-build.js';
 
 // One store for every run of this file: a warm store makes reruns cheap; the first run is the cold build.
@@ -88,6 +88,11 @@ describe('mkb build on a bookworm config', () => {
 
   test('a changed file in mkosi.extra/ runs only finalize and the output', async () => {
     await writeFile(join(dir, 'mkosi.extra/etc/motd-extra'), 'changed\n');
+    const dry = await execa('node', [MKB, '-C', dir, `--cache-directory=${STORE}`, `--package-cache-directory=${PACKAGE_CACHE}`, 'build', '--dry-run']);
+    const states = Object.fromEntries(dry.stdout.split('\n').map((l) => l.split(/\s{2,}/)).filter((w) => w.length >= 2).map(([id, ...state]) => [id, state.join(' ')]));
+    expect(states['main/base-install']).toMatch(/^cached/);
+    expect(states['main/finalize']).toMatch(/^build .*mkosi\.extra\/etc\/motd-extra/);
+    expect(states['main/output']).toMatch(/^pending/);
     const r = await build('extra file changed');
     expect(r.ran).toEqual(['main/finalize', 'main/output']);
     expect(await readFile(image('etc/motd-extra'), 'utf8')).toBe('changed\n');
