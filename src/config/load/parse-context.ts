@@ -2,6 +2,9 @@ import type { DiagnosticSink } from '../diagnostics.js';
 import type { DefaultContext, HostFacts, SettingDef } from '../settings/types.js';
 import type { ParseEnv } from '../values/kind.js';
 
+/** A scalar reset by an empty file assignment: it reads as the default, and local config promotes that default. */
+const RESET: unique symbol = Symbol('reset');
+
 /** Where a setting's value is kept: settings sharing storage (regex compat forms) name their target in jsonKey. */
 export function storageKey(def: SettingDef): string {
   return typeof def.jsonKey === 'string' ? def.jsonKey : def.name;
@@ -91,10 +94,11 @@ export class ParseContext {
       return;
     }
     if (raw === '' && !kind.collection) {
-      this.config.delete(key);
+      this.config.set(key, RESET);
       return;
     }
-    this.config.set(key, kind.parse(raw, this.config.get(key), env));
+    const old = this.config.get(key);
+    this.config.set(key, kind.parse(raw, old === RESET ? undefined : old, env));
   }
 
   /** The current value: command line over files over the (memoized) default. */
@@ -107,7 +111,10 @@ export class ParseContext {
       return cli;
     }
     if (this.cliDefaults.has(key)) return this.#cliOnlyDefault(key);
-    if (this.config.has(key)) return this.config.get(key);
+    if (this.config.has(key)) {
+      const value = this.config.get(key);
+      return value === RESET ? this.default(key) : value;
+    }
     return this.default(key);
   }
 

@@ -92,3 +92,10 @@ describe('precedence of the command line, local config and files', () => {
     expect(mainImage(await loadTree(withLocal, { cli: [cli('Include', 'extra.conf')] }))['ImageId']).toBe('included');
   });
 });
+
+describe('an empty assignment in local config', () => {
+  test('resets a scalar, and the reset is promoted: later files cannot set it again (test_override_default)', async () => {
+    const dir = await configTree({ 'mkosi.conf': '[Output]\nImageId=conf\n', 'mkosi.local.conf': '[Output]\nImageId=\n' });
+    expect(mainImage(await loadTree(dir))['ImageId']).toBe(null);
+  });
+});
