@@ -68,6 +68,9 @@ describe('mkb build on a bookworm config', () => {
     });
     expect(await readFile(image('etc/postinst-env'), 'utf8')).toContain('\nconfig-present\n');
     expect(await readFile(image('etc/finalize-marker'), 'utf8')).toBe('finalized debian bookworm x86-64\n');
+    // mkosi.postinst.chroot ran inside the image, with /work mounted there and removed afterwards.
+    expect(await readFile(image('etc/chroot-marker'), 'utf8')).toBe('container=mkosi BUILDROOT=/ SRCDIR=/work/src arg=final\nless\nscript-mounted\n');
+    await expect(lstat(image('work'))).rejects.toThrow();
     expect((await lstat(image('etc/motd-extra'))).mtimeMs).toBe(1700000000 * 1000);
 
     const manifest = JSON.parse(await readFile(join(out, 'small_1.0.manifest'), 'utf8')) as { config: Record<string, string>; packages: { name: string }[] };

@@ -3,7 +3,7 @@
 // the sources at /work/src, $OUTPUTDIR at /work/out, the script at /work/<stage>; no network unless
 // WithNetwork=yes (prepare: always). Fixed paths keep what scripts write independent of where mkb works.
 // Difference from mkosi: $MKOSI_CONFIG holds only the settings in the stage's key.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { err, ok } from '../../errors/result.js';
 import type { Result } from '../../errors/result.js';
@@ -84,6 +84,9 @@ const MINIMAL_ROOT = [
   '--tmpfs', '/run', '--tmpfs', '/var/tmp', '--dir', '/work',
 ];
 
+/** What mkosi's chroot sandbox sets for scripts inside the image. */
+const CHROOT_ENV = { BUILDROOT: '/', container: 'mkosi', HOME: '/', PATH: '/usr/bin:/usr/sbin' } as const;
+
 /** Runs `scripts` in order; the first failure names the script, its exit code and its last lines. */
 export async function runScripts(o: RunScriptsOptions): Promise<Result<null, Failure>> {
   if (o.scripts.length === 0) return ok(null);
@@ -94,20 +97,28 @@ export async function runScripts(o: RunScriptsOptions): Promise<Result<null, Fai
   await mkdir(artifacts, { recursive: true });
   await writeFile(config, JSON.stringify(settingsPreimage(o.kind, o.settings), null, 4));
   const network = o.stage === 'prepare' || bool(o.settings, 'WithNetwork', false);
-  const env = scriptEnvironment(o);
+  const hostEnv = scriptEnvironment(o);
+  const workExisted = await lstat(join(o.buildroot, 'work')).then(() => true, () => false);
   for (const script of o.scripts) {
     const args = o.stage === 'finalize' ? [] : ['final'];
+    // `.chroot` scripts run inside the image: it becomes `/`, with the same /work mounts.
+    const chroot = script.endsWith('.chroot');
     const binds: [string, string][] = [
-      [o.buildroot, '/buildroot'], [sourceDir(o.settings, o.root), '/work/src'], [packages, '/work/packages'], [artifacts, '/work/artifacts'],
+      ...(chroot ? [] : [[o.buildroot, '/buildroot'] as [string, string]]),
+      [sourceDir(o.settings, o.root), '/work/src'], [packages, '/work/packages'], [artifacts, '/work/artifacts'],
       ...(o.outputDir === undefined ? [] : [[o.outputDir, '/work/out'] as [string, string]]),
     ];
+    const root = chroot ? ['--bind', o.buildroot, '/', '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--tmpfs', '/run'] : MINIMAL_ROOT;
+    const env = chroot ? { ...hostEnv, ...CHROOT_ENV } : hostEnv;
     const r = await runTool({
       argv: ['bwrap', '--die-with-parent', '--unshare-pid', '--unshare-ipc', '--unshare-uts', ...(network ? [] : ['--unshare-net']),
-        ...MINIMAL_ROOT, ...binds.flatMap(([from, to]) => ['--bind', from, to]),
+        ...root, ...binds.flatMap(([from, to]) => ['--bind', from, to]),
         '--ro-bind', config, '/work/config.json', '--ro-bind', script, `/work/${o.stage}`,
         '--chdir', '/work/src', '--', `/work/${o.stage}`, ...args],
       env, signal: o.signal, onOutput: o.onOutput, missingHint: 'install bubblewrap',
     });
+    // The mount points a chroot script needed are not part of the image.
+    if (chroot && !workExisted) await rm(join(o.buildroot, 'work'), { recursive: true, force: true });
     if (!r.ok) {
       const f = toNodeFailure(o.node, r.error);
       if (f.code === 'NODE_COMMAND_FAILED') {
