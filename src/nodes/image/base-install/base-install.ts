@@ -40,7 +40,7 @@ async function removeRunLeftovers(root: string): Promise<void> {
 
 export const baseInstallKind: NodeKind<BaseInstallParams> = {
   kind: 'base-install',
-  version: 3,
+  version: 4,
   // Package lists, mirrors and repositories reach this stage through the lock's digest.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, RESOLUTION),
   env: [],

@@ -87,7 +87,7 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
 
 export const finalizeKind: NodeKind<FinalizeParams> = {
   kind: 'finalize',
-  version: 3,
+  version: 4,
   // Package lists and skeleton trees reach this stage through the base tree's digest; the output format does not reach it at all.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, RESOLUTION, BASE_ONLY),
   env: [],
