@@ -80,6 +80,12 @@ function metadataNode(o: PlanImagesOptions, image: Settings, distro: AptDistribu
   return ok({ id, spec: { kind: 'repo-metadata', image: str(image, 'Image') ?? 'main', settings: {}, params } });
 }
 
+function imageSources(o: PlanImagesOptions, image: Settings, distro: AptDistribution): FinalizeParams['imageSources'] {
+  const release = str(image, 'Release') ?? distro.defaultRelease;
+  const repos = distro.repositories({ release, architecture: str(image, 'Architecture') ?? 'x86-64', repositories: list(image, 'Repositories'), host: o.host }, 'image');
+  return repos.ok ? { release, repositories: repos.value } : undefined;
+}
+
 function imageChain(o: PlanImagesOptions, image: Settings, metadata: string, architecture: string, distro: AptDistribution): NodeInput[] {
   const name = str(image, 'Image') ?? 'main';
   const settings: Settings = { ...image, PackageCacheDirectory: str(image, 'PackageCacheDirectory') ?? o.packageCache };
@@ -90,9 +96,11 @@ function imageChain(o: PlanImagesOptions, image: Settings, metadata: string, arc
     lock: id('package-lock'),
     files: rel([...trees(image, 'SkeletonTrees').map((t) => t.source), ...list(image, 'PrepareScripts')]),
   };
+  const sources = imageSources(o, image, distro);
   const fin: FinalizeParams = {
     base: id('base-install'),
     files: rel([...trees(image, 'ExtraTrees').map((t) => t.source), ...list(image, 'PostInstallationScripts'), ...list(image, 'FinalizeScripts')]),
+    ...(sources === undefined ? {} : { imageSources: sources }),
   };
   const out: OutputParams = { tree: id('finalize') };
   const node = (stage: string, params: unknown): NodeInput => ({ id: id(stage), spec: { kind: stage, image: name, settings, params } });

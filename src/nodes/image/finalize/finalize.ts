@@ -11,7 +11,8 @@ import { clampMtimes } from '../../finalize/clamp-mtimes.js';
 import { configureOsRelease } from '../../finalize/os-release.js';
 import { removeFiles } from '../../finalize/remove-files.js';
 import { toNodeFailure } from '../../packages/package-failure.js';
-import { installedPackages } from '../../packages/package-manager/apt.js';
+import { installImageSources, installedPackages } from '../../packages/package-manager/apt.js';
+import type { AptRepository } from '../../packages/distro/types.js';
 import type { NodeKind, RunContext } from '../../types.js';
 import { bool, cleanPackageMetadata, list, num, str, trees } from '../image-settings.js';
 import { BASE_ONLY, DISK_ONLY, HOST_LOCAL, OUTPUT_ONLY, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
@@ -25,6 +26,8 @@ export interface FinalizeParams {
   readonly base: NodeId;
   /** ExtraTrees= sources and the postinst/finalize scripts, relative to the plan root. */
   readonly files: readonly string[];
+  /** The apt sources an image with apt keeps (the distribution's defaults, never the build's mirror). */
+  readonly imageSources?: { readonly release: string; readonly repositories: readonly AptRepository[] };
 }
 
 /** Settings this kind does not implement yet: refusing them beats building an image without them. */
@@ -62,6 +65,7 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
   const postinst = await scripts('postinst', 'PostInstallationScripts');
   if (!postinst.ok) return postinst;
   await writeMachineId(root, s);
+  if (spec.params.imageSources !== undefined) await installImageSources({ root, ...spec.params.imageSources });
   if (bool(s, 'Autologin', false)) await configureAutologin(root);
   await configureOsRelease(root, { imageId: str(s, 'ImageId') ?? null, imageVersion: str(s, 'ImageVersion') ?? null, hostname: str(s, 'Hostname') ?? null });
   const firstboot = await runFirstboot(root, s, ctx.signal);

@@ -51,7 +51,11 @@ describe('planImages: one chain per image, repository metadata shared', () => {
     expect(metadata).toBeDefined();
     expect(node(p, 'main/package-lock').spec.params).toMatchObject({ metadata, architecture: 'amd64' });
     expect(node(p, 'main/base-install').spec.params).toEqual({ lock: 'main/package-lock', files: ['mkosi.prepare'] });
-    expect(node(p, 'main/finalize').spec.params).toEqual({ base: 'main/base-install', files: ['mkosi.extra', 'mkosi.postinst'] });
+    expect(node(p, 'main/finalize').spec.params).toMatchObject({ base: 'main/base-install', files: ['mkosi.extra', 'mkosi.postinst'] });
+    // An image with apt keeps the distribution's default sources, deb and deb-src, whatever Mirror= the build used.
+    expect(node(p, 'main/finalize').spec.params).toMatchObject({
+      imageSources: { release: 'bookworm', repositories: expect.arrayContaining([expect.objectContaining({ uri: 'http://archive.example.invalid/debian', types: ['deb', 'deb-src'] })]) },
+    });
     expect(node(p, 'main/output').spec.params).toEqual({ tree: 'main/finalize' });
     expect(p.images).toEqual([{ image: 'main', output: 'main/output', settings: expect.objectContaining({ Format: 'directory' }) }]);
   });
