@@ -8,22 +8,24 @@ function quote(s: string): string {
   return json.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Python's `json.dumps(value, indent=4, sort_keys=True)` (ensure_ascii on). */
-export function dumpJson(value: unknown, depth = 0): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return quote(value);
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  const pad = '    '.repeat(depth + 1);
-  const end = '    '.repeat(depth);
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    return `[\n${value.map((v) => pad + dumpJson(v, depth + 1)).join(',\n')}\n${end}]`;
-  }
-  const keys = Object.keys(value as object).sort();
-  if (keys.length === 0) return '{}';
+/** A copy of `value` whose object keys are inserted in sorted order, so JSON.stringify emits them sorted. */
+function sortKeys(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(sortKeys);
   const record = value as Record<string, unknown>;
-  return `{\n${keys.map((k) => `${pad}${quote(k)}: ${dumpJson(record[k], depth + 1)}`).join(',\n')}\n${end}}`;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort()) sorted[key] = sortKeys(record[key]);
+  return sorted;
+}
+
+/**
+ * Python's `json.dumps(value, indent=4, sort_keys=True)` (ensure_ascii on). JSON.stringify with an indent
+ * already uses Python's separators and prints empty lists and objects as `[]` and `{}`; only the key order
+ * and the escaping of non-ASCII characters differ.
+ */
+export function dumpJson(value: unknown): string {
+  return (JSON.stringify(sortKeys(value), null, 4) ?? 'null')
+    .replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Python's `json.dumps(value, sort_keys=True)` without indent: `{"a": 1, "b": [1, 2]}` (what configure scripts read). */
