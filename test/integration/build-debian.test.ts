@@ -22,7 +22,10 @@ const timings: Record<string, number> = {};
 const build = async (label: string, args: readonly string[] = [], store = STORE): Promise<BuildRun> => {
   const r = await mkbBuild({ dir, store, packages: PACKAGE_CACHE, args });
   timings[label] = r.ms;
-  if (r.exitCode !== 0) throw new Error(`mkb build (${label}) exited with ${r.exitCode}:\n${r.stderr}`);
+  if (r.exitCode !== 0) {
+    const failures = r.events.filter((e) => e.type === 'node-failed').map((e) => JSON.stringify(e));
+    throw new Error(`mkb build (${label}) exited with ${r.exitCode}:\n${r.stderr}\n${failures.join('\n')}`);
+  }
   return r;
 };
 const done = (r: BuildRun) => r.events.find((e) => e.type === 'build-done');
