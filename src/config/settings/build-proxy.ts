@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import type { ValueKind } from '../values/kind.js';
 import { list } from '../values/lists.js';
 import { path } from '../values/paths.js';

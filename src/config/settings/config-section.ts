@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { ValueError } from '../values/kind.js';
 import { list } from '../values/lists.js';
 import { globPaths, parsePathValue } from '../values/paths.js';

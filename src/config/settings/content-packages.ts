@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { ValueError, type ValueKind } from '../values/kind.js';
 import { comparePackages, list } from '../values/lists.js';
 import { parsePythonInt } from '../values/numbers.js';

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { OUTPUT_FORMATS, outputFormatFacts, type OutputFormat } from '../output-formats.js';
 import { compression, type Compression } from '../values/compression.js';
 import { ValueError } from '../values/kind.js';

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { ValueError, type ValueKind } from './kind.js';
 
 const DECIMAL = /^\s*[+-]?\d+(?:_\d+)*\s*$/;

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { ValueError, type ValueKind } from './kind.js';
 
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'y', 't', 'on', 'always']);

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { ValueError, type ValueKind } from './kind.js';
 import { splitItems } from './lists.js';
 import { parseBooleanWord } from './scalars.js';

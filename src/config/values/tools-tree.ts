@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import type { ValueKind } from './kind.js';
 import { parsePathValue } from './paths.js';
 
