@@ -60,9 +60,9 @@ describe('Distribution, Release and Architecture defaults', () => {
   test('enum values are case-sensitive and have no aliases', () => {
     const distribution = byName.get('Distribution')?.kind;
     const architecture = byName.get('Architecture')?.kind;
-    expect(() => distribution?.parse('Fedora', null, env)).toThrow("'Fedora' is not a valid Distribution");
-    expect(() => architecture?.parse('x86_64', null, env)).toThrow("'x86_64' is not a valid Architecture");
-    expect(architecture?.parse('x86-64', null, env)).toBe('x86-64');
+    expect(() => distribution?.parse('Fedora', undefined, env)).toThrow("'Fedora' is not a valid Distribution");
+    expect(() => architecture?.parse('x86_64', undefined, env)).toThrow("'x86_64' is not a valid Architecture");
+    expect(architecture?.parse('x86-64', undefined, env)).toBe('x86-64');
   });
 });
 
@@ -141,6 +141,6 @@ test('table: scopes, specifiers, matchability and tools flags as in 27.1', () =>
 });
 
 test('enum options carry argparse choices, ending with the empty value that resets', () => {
-  const choices = DISTRIBUTION_SETTINGS.filter((d) => 'choices' in d.cli).map((d) => [d.name, ('choices' in d.cli ? d.cli.choices : []).at(-1)]);
+  const choices = DISTRIBUTION_SETTINGS.filter((d) => d.cli !== undefined && 'choices' in d.cli).map((d) => [d.name, (d.cli !== undefined && 'choices' in d.cli ? d.cli.choices : []).at(-1)]);
   expect(choices).toEqual([['Distribution', ''], ['Architecture', '']]);
 });

@@ -9,7 +9,7 @@ import {
   OUTPUT_SETTINGS, defaultCompressOutput, defaultOutput, defaultOutputExtension, defaultSeed,
 } from '../../../../src/config/settings/output-section.js';
 import type { DefaultContext, HostFacts } from '../../../../src/config/settings/types.js';
-import type { ParseEnv } from '../../../../src/config/values/kind.js';
+import type { ParseEnv, ValueKind } from '../../../../src/config/values/kind.js';
 
 function host(): HostFacts {
   let n = 0;
@@ -25,10 +25,11 @@ function context(values: Readonly<Record<string, unknown>>, options: { image?: s
 
 const env: ParseEnv = { cwd: '/cfg', env: {}, home: '/root', randomUuid: () => '00000000-0000-4000-8000-000000000001' };
 const byName = new Map(OUTPUT_SETTINGS.map((def) => [def.name as string, def]));
-function kindOf(name: string) {
+/** A setting's kind with its value type erased, so tests can pass any old value. */
+function kindOf(name: string): ValueKind<unknown> {
   const def = byName.get(name);
   if (!def) throw new Error(`no setting ${name}`);
-  return def.kind;
+  return def.kind as ValueKind<unknown>;
 }
 
 describe('Output default', () => {
@@ -79,8 +80,8 @@ describe('Seed default', () => {
 
 describe('parsers', () => {
   test('Format names are case-sensitive and have no boolean aliases', () => {
-    expect(() => kindOf('Format').parse('yes', null, env)).toThrow("'yes' is not a valid OutputFormat");
-    expect(() => kindOf('Format').parse('Disk', null, env)).toThrow("'Disk' is not a valid OutputFormat");
+    expect(() => kindOf('Format').parse('yes', undefined, env)).toThrow("'yes' is not a valid OutputFormat");
+    expect(() => kindOf('Format').parse('Disk', undefined, env)).toThrow("'Disk' is not a valid OutputFormat");
   });
 
   test('ManifestFormat is a list of json/changelog, duplicates kept', () => {
@@ -89,13 +90,13 @@ describe('parsers', () => {
   });
 
   test('Output and OutputExtension are file names, with per-setting hints', () => {
-    expect(kindOf('Output').parse('a b', null, env)).toBe('a b');
-    expect(kindOf('Output').parse('.hidden', null, env)).toBe('.hidden');
+    expect(kindOf('Output').parse('a b', undefined, env)).toBe('a b');
+    expect(kindOf('Output').parse('.hidden', undefined, env)).toBe('.hidden');
     for (const raw of ['sub/name', '.', '..']) {
-      expect(() => kindOf('Output').parse(raw, null, env)).toThrow(`'${raw}' is not a valid filename.`);
+      expect(() => kindOf('Output').parse(raw, undefined, env)).toThrow(`'${raw}' is not a valid filename.`);
     }
     try {
-      kindOf('OutputExtension').parse('a/b', null, env);
+      kindOf('OutputExtension').parse('a/b', undefined, env);
     } catch (error) {
       expect((error as { hint?: string }).hint).toContain('requires a valid extension');
     }
@@ -142,7 +143,7 @@ describe('parsers', () => {
 
 test('table: scopes, CLI flags, default paths, specifiers and tools flags as in 27.1', () => {
   const rows = OUTPUT_SETTINGS.map((d) => [
-    d.name, d.scope, d.cli.long, d.cli.short ?? '', 'specifier' in d ? d.specifier : '', 'tools' in d,
+    d.name, d.scope, d.cli?.long, d.cli?.short ?? '', 'specifier' in d ? d.specifier : '', 'tools' in d,
     ('paths' in d ? d.paths : []).map((p) => p.path + (p.use === 'contents' ? ' (contents)' : '')).join(' '),
   ].join(' '));
   expect(rows).toEqual([
