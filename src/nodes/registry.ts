@@ -3,6 +3,7 @@ import { fixtureTreeKind } from './fixture/fixture-tree.js';
 import { baseInstallKind } from './image/base-install/base-install.js';
 import { finalizeKind } from './image/finalize/finalize.js';
 import { outputKind } from './image/output/output.js';
+import { packageDeltaKind } from './image/package-delta/package-delta.js';
 import { packageLockKind } from './image/package-lock/package-lock.js';
 import { repoMetadataKind } from './image/repo-metadata/repo-metadata.js';
 import type { AnyNodeKind, KindLookup } from './types.js';
@@ -17,6 +18,7 @@ export const NODE_KINDS = {
   'repo-metadata': repoMetadataKind,
   'package-lock': packageLockKind,
   'base-install': baseInstallKind,
+  'package-delta': packageDeltaKind,
   finalize: finalizeKind,
   output: outputKind,
 } as const satisfies Readonly<Record<string, AnyNodeKind>>;

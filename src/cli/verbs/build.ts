@@ -1,6 +1,7 @@
 // `mkb build` on an mkosi configuration: load → compile to a plan → run it over the store → publish the
 // main image's output into OutputDirectory. `--dry-run` prints each node's state and why.
 import { join } from 'node:path';
+import type { LocalStore } from '../../cache/local-store.js';
 import { defaultStoreRoot } from '../../cache/store-root.js';
 import { renderFailure } from '../../errors/render.js';
 import { readHostAptSources } from '../../nodes/packages/distro/host-apt-sources.js';
@@ -18,6 +19,12 @@ import { loadForVerb } from './load.js';
 /** How long a repository metadata snapshot is reused before a build syncs again. */
 const METADATA_TTL_MS = 6 * 3600_000;
 
+/** The wish list of the image's last built lock, from the store's history. */
+function previousPackages(store: LocalStore, image: string): string[] | undefined {
+  const packages = store.latest(`${image}/package-lock`)?.preimage.settings['Packages'];
+  return Array.isArray(packages) && packages.every((p) => typeof p === 'string') ? packages : undefined;
+}
+
 export async function buildVerb(ctx: VerbContext): Promise<number> {
   const flags: BuildFlags = ctx.buildFlags ?? { dryRun: false };
   const loaded = await loadForVerb(ctx);
@@ -31,17 +38,23 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
   try {
     const cacheDirectory = str(main, 'CacheDirectory');
     const storeRoot = defaultStoreRoot({ cacheDirectory, uid: runtime.uid, home: runtime.home, xdgCacheHome: runtime.env['XDG_CACHE_HOME'] });
-    const plan = planImages({
+    const planOptions = {
       images: loaded.images, root, host: await readHostAptSources({ etcApt: '/etc/apt' }), now: runtime.now(),
       metadataTtlMs: METADATA_TTL_MS, packageCache: join(storeRoot, 'packages'),
-    });
+    };
+    const plan = planImages(planOptions);
     if (!plan.ok) {
       ctx.io.err(`${plan.error.map(renderFailure).join('\n')}\n`);
       return EXIT.usage;
     }
     const published = plan.value.images.at(-1);
     return await buildAction({
-      planInput: plan.value.input, dryRun: flags.dryRun, failureMode: flags.failureMode ?? 'no-new',
+      // With the store open: Packages= that only grew since the last lock becomes a package-delta on the cached base.
+      planInput: (store) => {
+        const withHistory = planImages({ ...planOptions, previousPackages: (image) => previousPackages(store, image) });
+        return withHistory.ok ? withHistory.value.input : plan.value.input;
+      },
+      dryRun: flags.dryRun, failureMode: flags.failureMode ?? 'no-new',
       ...(cacheDirectory === undefined ? {} : { cacheDirectory }),
       ...(flags.reporter === undefined ? {} : { reporter: flags.reporter }),
       ...(flags.jobs === undefined ? {} : { jobs: flags.jobs }),

@@ -18,6 +18,7 @@ import type { BaseInstallParams } from './base-install/base-install.js';
 import type { FinalizeParams } from './finalize/finalize.js';
 import { bool, list, str, trees } from './image-settings.js';
 import type { OutputParams } from './output/output.js';
+import type { PackageDeltaParams } from './package-delta/package-delta.js';
 import type { PackageLockParams } from './package-lock/package-lock.js';
 import type { RepoMetadataParams } from './repo-metadata/repo-metadata.js';
 import { rootRelative } from './trees.js';
@@ -37,6 +38,11 @@ export interface PlanImagesOptions {
   readonly metadataTtlMs: number;
   /** PackageCacheDirectory= when the config leaves it unset. */
   readonly packageCache: string;
+  /**
+   * The wish list of the image's last built lock (from the store's history). When the current Packages= only
+   * adds to it, the base keeps that lock and a package-delta node installs the additions on top.
+   */
+  readonly previousPackages?: (image: string) => readonly string[] | undefined;
 }
 
 export interface ImageNodes {
@@ -92,6 +98,11 @@ function imageChain(o: PlanImagesOptions, image: Settings, metadata: string, arc
   const rel = (paths: readonly string[]): string[] => paths.map((p) => rootRelative(p, o.root));
   const id = (stage: string): string => `${name}/${stage}`;
   const lock: PackageLockParams = { metadata, architecture, bootstrap: distro.bootstrapPackages(architecture) };
+  const wanted = list(image, 'Packages');
+  const previous = o.previousPackages?.(name);
+  const added = previous === undefined || previous.length === 0 || !previous.every((p) => wanted.includes(p)) ? []
+    : wanted.filter((p) => !previous.includes(p));
+  const baseSettings: Settings = added.length === 0 ? settings : { ...settings, Packages: [...previous ?? []] };
   const base: BaseInstallParams = {
     lock: id('package-lock'),
     files: rel([...trees(image, 'SkeletonTrees').map((t) => t.source), ...list(image, 'PrepareScripts')]),
@@ -103,8 +114,13 @@ function imageChain(o: PlanImagesOptions, image: Settings, metadata: string, arc
     ...(sources === undefined ? {} : { imageSources: sources }),
   };
   const out: OutputParams = { tree: id('finalize') };
-  const node = (stage: string, params: unknown): NodeInput => ({ id: id(stage), spec: { kind: stage, image: name, settings, params } });
-  return [node('package-lock', lock), node('base-install', base), node('finalize', fin), node('output', out)];
+  const node = (stage: string, params: unknown, s: Settings = settings): NodeInput => ({ id: id(stage), spec: { kind: stage, image: name, settings: s, params } });
+  if (added.length === 0) return [node('package-lock', lock), node('base-install', base), node('finalize', fin), node('output', out)];
+  const delta: PackageDeltaParams = { metadata, base: id('base-install'), architecture, packages: added };
+  return [
+    node('package-lock', lock, baseSettings), node('base-install', base, baseSettings), node('package-delta', delta),
+    node('finalize', { ...fin, base: id('package-delta') }), node('output', out),
+  ];
 }
 
 /** The plan input for every image, or every reason it cannot be planned (all of them, not just the first). */

@@ -15,8 +15,8 @@ import type { EngineRuntime } from '../../engine/runtime.js';
 export interface BuildActionOptions {
   /** INTERNAL plan source (fixture kinds, tests and bench/). */
   readonly planFile?: string;
-  /** The plan compiled from mkosi configuration (`mkb build` on a config tree). */
-  readonly planInput?: PlanInput;
+  /** The plan compiled from mkosi configuration (`mkb build` on a config tree); may consult the store's history. */
+  readonly planInput?: PlanInput | ((store: LocalStore) => PlanInput);
   readonly cacheDir?: string;
   /** CacheDirectory= of the main image, when the config sets it. */
   readonly cacheDirectory?: string;
@@ -38,7 +38,8 @@ export async function buildAction(options: BuildActionOptions, runtime: EngineRu
     reporter.on({ type: 'warning', t: 0, message, ...(hint === undefined ? {} : { hint }) });
   const store = await openStore({ cacheDir: options.cacheDir, cacheDirectory: options.cacheDirectory, runtime, warn });
   try {
-    const plan = await loadPlan({ planFile: options.planFile, store, ...(options.planInput === undefined ? {} : { input: options.planInput }) });
+    const input = typeof options.planInput === 'function' ? options.planInput(store) : options.planInput;
+    const plan = await loadPlan({ planFile: options.planFile, store, ...(input === undefined ? {} : { input }) });
     if (!plan.ok) {
       runtime.err(`${plan.error.map(renderFailure).join('\n')}\n`);
       return EXIT.usage;

@@ -106,6 +106,23 @@ describe('planImages: one chain per image, repository metadata shared', () => {
   });
 });
 
+describe('planImages: package-delta', () => {
+  test('Packages= that only grew since the last lock keeps the base lock and adds a package-delta node', () => {
+    const p = plan([image({ Packages: ['less', 'tree'] })], { previousPackages: () => ['less'] });
+    expect(node(p, 'main/package-lock').spec.settings['Packages']).toEqual(['less']);
+    expect(node(p, 'main/package-delta').spec.params).toMatchObject({ base: 'main/base-install', packages: ['tree'] });
+    expect(node(p, 'main/finalize').spec.params).toMatchObject({ base: 'main/package-delta' });
+  });
+
+  test('no history, an unchanged list or a removed package plans the plain chain', () => {
+    for (const previous of [undefined, ['less'], ['less', 'vim']]) {
+      const p = plan([image({ Packages: ['less'] })], { previousPackages: () => previous });
+      expect(p.input.nodes.map((n) => n.spec.kind)).not.toContain('package-delta');
+      expect(node(p, 'main/package-lock').spec.settings['Packages']).toEqual(['less']);
+    }
+  });
+});
+
 describe('keys: each stage keys on what it reads (fail closed)', () => {
   const settingsKey = (kind: AnyNodeKind, s: Settings) => JSON.stringify(keyPreimage({
     kind, spec: { kind: kind.kind, image: 'main', settings: s, params: {} }, files: {}, deps: [], tools: {}, env: {}, epoch: null,
