@@ -1,3 +1,4 @@
+import { writeTreeXattrs } from './xattrs.js';
 import { chmod, copyFile, lchown, link, mkdir, rename, rm, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Cas } from './cas.js';
@@ -57,6 +58,8 @@ async function writeTree(args: { options: MaterializeOptions; manifest: TreeMani
     });
     if (entry.type !== 'symlink') await chmod(at, entry.mode);
   }
+  // After chown, which clears security.capability.
+  await writeTreeXattrs(dest, manifest.entries.flatMap((e) => (e.xattrs === undefined || e.hardlink !== undefined ? [] : [[e.path, e.xattrs] as const])));
 }
 
 async function writeEntry(args: { options: MaterializeOptions; entry: ManifestEntry; at: string; dest: string; tree: string }): Promise<void> {

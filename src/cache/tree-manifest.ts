@@ -2,6 +2,7 @@ import type { Stats } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalJson } from '../util/canonical-json.js';
+import { readTreeXattrs } from './xattrs.js';
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'char' | 'block' | 'fifo' | 'socket';
 
@@ -94,5 +95,10 @@ export async function scanTree(root: string): Promise<ScannedEntry[]> {
     }
   };
   await visit('.', root);
-  return out;
+  const xattrs = await readTreeXattrs(root);
+  if (xattrs.size === 0) return out;
+  return out.map((s) => {
+    const attrs = xattrs.get(s.entry.path);
+    return attrs === undefined || Object.keys(attrs).length === 0 ? s : { ...s, entry: { ...s.entry, xattrs: attrs } };
+  });
 }

@@ -9,7 +9,7 @@ import { ensureMkosi, mkosiCacheDir } from '../support/mkosi.js';
  * apt and dpkg fetch and unpack it, the keyring verifies the sid index; bubblewrap runs package managers and
  * scripts in namespaces, apt-utils builds local repositories (apt-ftparchive).
  */
-export const HOST_PACKAGES = ['python3', 'apt', 'dpkg', 'debian-archive-keyring', 'ca-certificates', 'bubblewrap', 'apt-utils'] as const;
+export const HOST_PACKAGES = ['python3', 'apt', 'dpkg', 'debian-archive-keyring', 'ca-certificates', 'bubblewrap', 'apt-utils', 'attr', 'cpio', 'zstd', 'xz-utils'] as const;
 
 export const skipIntegration = (): boolean => process.env['MKB_SKIP_INTEGRATION'] === '1';
 
