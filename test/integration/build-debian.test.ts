@@ -1,7 +1,7 @@
 // `mkb build` end to end on a real bookworm config (fixtures/builds/bookworm-small): the Debian archive from
 // the host's apt sources, the shared package cache, a store under /var/cache/mkb-test. Checks the image,
 // then what each kind of change rebuilds, from the `--reporter json` events.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -93,7 +93,9 @@ describe('mkb build on a bookworm config', () => {
   });
 
   test('a changed file in mkosi.extra/ runs only finalize and the output', async () => {
-    await writeFile(join(dir, 'mkosi.extra/etc/motd-extra'), 'changed\n');
+    // Unique per run: the store is shared between runs, and this change must be new to it.
+    const changed = `changed ${randomUUID()}\n`;
+    await writeFile(join(dir, 'mkosi.extra/etc/motd-extra'), changed);
     const dry = await execa('node', [MKB, '-C', dir, `--cache-directory=${STORE}`, `--package-cache-directory=${PACKAGE_CACHE}`, 'build', '--dry-run']);
     const states = Object.fromEntries(dry.stdout.split('\n').map((l) => l.split(/\s{2,}/)).filter((w) => w.length >= 2).map(([id, ...state]) => [id, state.join(' ')]));
     expect(states['main/base-install']).toMatch(/^cached/);
@@ -101,7 +103,7 @@ describe('mkb build on a bookworm config', () => {
     expect(states['main/output']).toMatch(/^pending/);
     const r = await build('extra file changed');
     expect(r.ran).toEqual(['main/finalize', 'main/output']);
-    expect(await readFile(image('etc/motd-extra'), 'utf8')).toBe('changed\n');
+    expect(await readFile(image('etc/motd-extra'), 'utf8')).toBe(changed);
   });
 
   test('switching Format= to tar (zstd) runs only the output', async () => {
@@ -118,6 +120,17 @@ describe('mkb build on a bookworm config', () => {
     expect(r.ran).toEqual(['main/output']);
     const listing = await execa('sh', ['-c', `zstd -dc '${join(out, 'small_1.0.cpio.zst')}' | cpio -t --quiet`]);
     expect(listing.stdout.split('\n')).toEqual(expect.arrayContaining(['etc/motd-extra', 'usr/bin/less']));
+  });
+
+  test('adding a package installs just it on top of the cached base (package-delta)', async () => {
+    const r = await build('package added', ['--format=cpio', '--package=tree']);
+    // The lock and the base stay cached; package-delta runs (or comes from an earlier run of this test).
+    expect(r.ran.filter((id) => id !== 'main/package-delta')).toEqual(['main/finalize', 'main/output']);
+    expect(r.events.some((e) => e.type === 'node-done' && e.node === 'main/package-delta')).toBe(true);
+    const listing = await execa('sh', ['-c', `zstd -dc '${join(out, 'small_1.0.cpio.zst')}' | cpio -t --quiet`]);
+    expect(listing.stdout.split('\n')).toEqual(expect.arrayContaining(['usr/bin/tree', 'usr/bin/less']));
+    // Back to the configured list: the plain chain, whose nodes are all still in the store.
+    expect((await build('package removed again', ['--format=cpio'])).ran).toEqual([]);
   });
 
   test('a failing finalize script names itself, its exit code and its last output; published files stay intact', async () => {
@@ -141,11 +154,12 @@ describe('mkb build on a bookworm config', () => {
     }
   });
 
-  test('an unknown package fails the lock, naming the package and the repositories searched', async () => {
+  test('an unknown package fails resolution, naming the package and the repositories searched', async () => {
     const r = await mkbBuild({ dir, store: STORE, packages: PACKAGE_CACHE, args: ['--package=mkb-no-such-package'] });
     expect(r.exitCode).not.toBe(0);
     const failed = r.events.find((e) => e.type === 'node-failed');
-    expect(failed).toMatchObject({ node: 'main/package-lock' });
+    // Packages= only grew since the last lock, so the addition is resolved by package-delta on the cached base.
+    expect(failed).toMatchObject({ node: 'main/package-delta' });
     expect(JSON.stringify(failed)).toMatch(/unknown package.*mkb-no-such-package.*repositories searched: \S+ bookworm/);
   });
 
