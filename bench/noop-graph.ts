@@ -104,7 +104,7 @@ export async function measureNoopGraph(options: NoopGraphOptions): Promise<NoopG
 async function main(argv: readonly string[]): Promise<void> {
   const runsArg = argv.indexOf('--runs');
   const runs = runsArg >= 0 ? Number.parseInt(argv[runsArg + 1] ?? '', 10) : 15;
-  const cli = resolve(import.meta.dirname, '../src/cli/main.js');
+  const cli = resolve(import.meta.dirname, '../bin/main.js');
   const result = await measureNoopGraph({ cli, runs, trees: 40, merges: 10, totalBytes: 200 * 1024 * 1024, filesPerTree: 20 });
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.stderr.write(

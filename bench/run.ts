@@ -11,6 +11,7 @@ import { runAlternately } from './harness/alternate.js';
 import { renderMarkdown, updateReadme, type BenchReport } from './harness/report.js';
 import type { MicroResult, PairResult, PairScenario } from './harness/types.js';
 import { hashingBenchmarks } from './micro/hashing.js';
+import { measureNoopGraph } from './noop-graph.js';
 import { configLoadScenario } from './scenarios/config-load.js';
 
 const PAIRS: readonly PairScenario[] = [configLoadScenario];
@@ -47,6 +48,16 @@ async function main(): Promise<void> {
   }
   const micro: MicroResult[] = [];
   if (wanted('hashing')) micro.push(...(await hashingBenchmarks({ quick })));
+  if (wanted('noop-graph')) {
+    log('‣ no-op build of a 50-node graph holding 200 MiB');
+    const noop = await measureNoopGraph({
+      cli: join(repoRoot(), 'dist/bin/main.js'), runs: quick ? 5 : 15, trees: 40, merges: 10, totalBytes: 200 * 1024 * 1024, filesPerTree: 20,
+    });
+    micro.push({
+      id: 'noop-graph', title: `no-op build of ${noop.nodes} nodes holding 200 MiB (whole process, median)`, value: noop.noopBuild.median, unit: 'ms',
+      reference: { label: "bare `node -e ''`", value: noop.bareNode.median }, goal: 'within 150 ms of bare Node',
+    });
+  }
 
   const date = new Date().toISOString();
   const cpu = cpus()[0];
