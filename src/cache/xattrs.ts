@@ -51,7 +51,7 @@ export function parseGetfattr(output: string, root: string): Map<string, Record<
  */
 export async function readTreeXattrs(root: string): Promise<TreeXattrs> {
   if (!existsSync(GETFATTR)) throw new Error(`${GETFATTR} is missing: mkb needs it to store extended attributes (install the Debian package 'attr')`);
-  const r = await execa(GETFATTR, ['--absolute-names', '--recursive', '--physical', '--dump', '--match=-', '--encoding=base64', root], { reject: false, stdin: 'ignore' });
+  const r = await execa(GETFATTR, ['--absolute-names', '--no-dereference', '--recursive', '--physical', '--dump', '--match=-', '--encoding=base64', root], { reject: false, stdin: 'ignore' });
   if (r.exitCode !== 0 && r.stdout === '') throw new Error(`getfattr failed on ${root}: ${r.stderr}`);
   return parseGetfattr(r.stdout, root);
 }
