@@ -17,7 +17,9 @@ export function listDirectory(dir: string): Listing {
   }
 }
 
-function isDirectory(entry: Dirent, path: string): boolean {
+/** Whether a listed entry is a directory, following a symlink; false for a missing entry. */
+export function isDirectory(entry: Dirent | undefined, path: string): boolean {
+  if (!entry) return false;
   if (entry.isDirectory()) return true;
   if (!entry.isSymbolicLink()) return false;
   try {
@@ -40,7 +42,7 @@ function candidates(dir: string, listing: Listing, spec: DefaultPath): string[] 
   const head = pattern.slice(0, slash);
   const rest = pattern.slice(slash + 1);
   const entry = listing.get(head);
-  if (!entry || !isDirectory(entry, join(dir, head))) return [];
+  if (!isDirectory(entry, join(dir, head))) return [];
   const sub = join(dir, head);
   return [...listDirectory(sub).keys()].filter((name) => fnmatch(name, rest)).sort().map((name) => join(sub, name));
 }

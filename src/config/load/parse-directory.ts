@@ -4,7 +4,7 @@ import type { SourceLocation } from '../diagnostics.js';
 import { BUILTIN_INCLUDES } from '../settings/config-section.js';
 import { ValueError } from '../values/kind.js';
 import { parsePathValue } from '../values/paths.js';
-import { applyDefaultPaths, listDirectory } from './default-paths.js';
+import { applyDefaultPaths, isDirectory, listDirectory } from './default-paths.js';
 import type { ParseContext } from './parse-context.js';
 import { fileMatches, IniCache, parseConfigFile, readSections } from './parse-file.js';
 
@@ -58,7 +58,7 @@ export class ConfigParser {
       if (!(await fileMatches(ctx, sections, conf))) return false;
     }
     if (options.local) {
-      if (isDir(listing.get('mkosi.local'), join(dir, 'mkosi.local'))) {
+      if (isDirectory(listing.get('mkosi.local'), join(dir, 'mkosi.local'))) {
         await this.parseDirectory(ctx, join(dir, 'mkosi.local'), { profiles: false, local: false });
         ctx.promote();
       }
@@ -69,8 +69,8 @@ export class ConfigParser {
     }
     await applyDefaultPaths(ctx, dir, listing);
     if (hasConf) await parseConfigFile(ctx, conf, { cache: this.cache, onInclude: this.#onInclude, matched: true });
-    if (isDir(listing.get('mkosi.conf.d'), join(dir, 'mkosi.conf.d'))) await this.#parseDropIns(ctx, join(dir, 'mkosi.conf.d'));
-    if (options.profiles && isDir(listing.get('mkosi.profiles'), join(dir, 'mkosi.profiles'))) {
+    if (isDirectory(listing.get('mkosi.conf.d'), join(dir, 'mkosi.conf.d'))) await this.#parseDropIns(ctx, join(dir, 'mkosi.conf.d'));
+    if (options.profiles && isDirectory(listing.get('mkosi.profiles'), join(dir, 'mkosi.profiles'))) {
       await this.#parseProfiles(ctx, join(dir, 'mkosi.profiles'));
     }
     return true;
@@ -80,7 +80,7 @@ export class ConfigParser {
     const entries = [...listDirectory(dropIns).values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const path = join(dropIns, entry.name);
-      if (isDir(entry, path)) await this.parseDirectory(ctx, path, { profiles: false, local: false });
+      if (isDirectory(entry, path)) await this.parseDirectory(ctx, path, { profiles: false, local: false });
       else if (entry.name.endsWith('.conf')) await this.parseFile(ctx, path);
     }
   }
@@ -90,7 +90,7 @@ export class ConfigParser {
     const profiles = ctx.get('Profiles');
     for (const profile of Array.isArray(profiles) ? (profiles as string[]) : []) {
       const dir = join(profilesDir, profile);
-      if (isDir(listing.get(profile), dir)) await this.parseDirectory(ctx, dir, { profiles: false, local: false });
+      if (isDirectory(listing.get(profile), dir)) await this.parseDirectory(ctx, dir, { profiles: false, local: false });
       if (listing.has(`${profile}.conf`)) await this.parseFile(ctx, `${dir}.conf`);
     }
   }
@@ -123,16 +123,5 @@ export class ConfigParser {
     ctx.includesSeen.add(id);
     if (stat.isDirectory()) await this.parseDirectory(ctx, path, { profiles: true, local: false });
     else await this.parseFile(ctx, path);
-  }
-}
-
-function isDir(entry: { isDirectory(): boolean; isSymbolicLink(): boolean } | undefined, path: string): boolean {
-  if (!entry) return false;
-  if (entry.isDirectory()) return true;
-  if (!entry.isSymbolicLink()) return false;
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
