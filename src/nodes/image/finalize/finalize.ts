@@ -2,7 +2,7 @@
 // scripts, machine ID, firstboot settings, autologin, os-release, package records, package metadata
 // cleanup, RemoveFiles=, finalize scripts — then mtimes clamped to SourceDateEpoch.
 // Output: root/ (the image tree), out/ ($OUTPUTDIR of the scripts), meta/packages.json (for manifests).
-import { access, mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err, ok } from '../../../errors/result.js';
 import type { NodeId } from '../../../errors/failures.js';
@@ -16,7 +16,7 @@ import type { AptRepository } from '../../packages/distro/types.js';
 import type { NodeKind, RunContext } from '../../types.js';
 import { bool, cleanPackageMetadata, list, num, str, trees } from '../image-settings.js';
 import { BASE_ONLY, DISK_ONLY, HOST_LOCAL, OUTPUT_ONLY, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
-import { NODE_ENV, objectParams } from '../node-support.js';
+import { copyDependencyRoot, NODE_ENV, objectParams } from '../node-support.js';
 import { runScripts } from '../scripts.js';
 import { copyTrees } from '../trees.js';
 import { clampShadowDates, runFirstboot, writeMachineId } from './firstboot.js';
@@ -110,13 +110,8 @@ export const finalizeKind: NodeKind<FinalizeParams> = {
     }
     const base = ctx.deps[0];
     if (base === undefined) return err({ code: 'NODE_FAILED', node: ctx.node, message: 'finalize needs its base-install dependency' });
-    // A private copy of the base tree (the store's copy is shared and read-only).
-    const copy = join(ctx.outDir, 'base');
-    await base.copyTo(copy);
     const root = join(ctx.outDir, 'root');
-    await rename(join(copy, 'root'), root);
-    for (const leftover of await readdir(copy)) await rm(join(copy, leftover), { recursive: true, force: true });
-    await rmdir(copy);
+    await copyDependencyRoot(base, root);
     const out = join(ctx.outDir, 'out');
     await mkdir(out, { recursive: true });
     return finalizeTree(spec, ctx, root, out);

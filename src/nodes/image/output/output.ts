@@ -10,7 +10,7 @@ import { compressFile, writeCpio, writeTar } from '../../output/archive.js';
 import type { NodeKind, RunContext } from '../../types.js';
 import { list, num, str } from '../image-settings.js';
 import { BASE_ONLY, DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
-import { objectParams } from '../node-support.js';
+import { copyDependencyRoot, objectParams } from '../node-support.js';
 import { SUPPORTED_FORMATS, compression, outputFileName, writeChecksums, writeManifest } from './output-files.js';
 import type { OutputFormat } from './output-files.js';
 
@@ -79,11 +79,9 @@ export const outputKind: NodeKind<OutputParams> = {
     const name = outputFileName(s, format);
     const epoch = num(s, 'SourceDateEpoch');
     if (format === 'directory') {
-      const copy = join(ctx.outDir, '.copy');
-      await tree.copyTo(copy);
-      if (epoch !== undefined) await clampMtimes(join(copy, 'root'), epoch);
-      await rename(join(copy, 'root'), join(ctx.outDir, name));
-      await rm(copy, { recursive: true, force: true });
+      const dest = join(ctx.outDir, name);
+      await copyDependencyRoot(tree, dest);
+      if (epoch !== undefined) await clampMtimes(dest, epoch);
     } else {
       await packArchive({ ctx, format, name, level: num(s, 'CompressLevel') ?? 3, comp: compression(s), epoch });
     }

@@ -1,7 +1,7 @@
 // package-delta: packages added to Packages= since the cached base was built, installed on top of a copy of
 // that base instead of reinstalling it. The planner uses it when the previous lock's wish list is a strict
 // subset of the current one (so the base's own lock, and the base, stay cached).
-import { readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err, ok } from '../../../errors/result.js';
 import type { NodeId } from '../../../errors/failures.js';
@@ -12,7 +12,7 @@ import type { NodeKind } from '../../types.js';
 import { packageCache } from '../base-install/base-install.js';
 import { bool, num } from '../image-settings.js';
 import { BASE_ONLY, DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, OUTPUT_ONLY, RUNTIME, union } from '../irrelevant-settings.js';
-import { NODE_ENV, objectParams } from '../node-support.js';
+import { copyDependencyRoot, NODE_ENV, objectParams } from '../node-support.js';
 
 export interface PackageDeltaParams {
   /** The repo-metadata node. */
@@ -41,12 +41,8 @@ export const packageDeltaKind: NodeKind<PackageDeltaParams> = {
   async run(spec, ctx) {
     const [metadata, base] = ctx.deps;
     if (metadata === undefined || base === undefined) return err({ code: 'NODE_FAILED', node: ctx.node, message: 'package-delta needs its metadata and base dependencies' });
-    const copy = join(ctx.outDir, 'base');
-    await base.copyTo(copy);
     const root = join(ctx.outDir, 'root');
-    await rename(join(copy, 'root'), root);
-    for (const leftover of await readdir(copy)) await rm(join(copy, leftover), { recursive: true, force: true });
-    await rmdir(copy);
+    await copyDependencyRoot(base, root);
     const settings: AptSettings = {
       architecture: spec.params.architecture, withRecommends: bool(spec.settings, 'WithRecommends', false),
       withDocs: bool(spec.settings, 'WithDocs', true), repositoryKeyCheck: bool(spec.settings, 'RepositoryKeyCheck', true),
