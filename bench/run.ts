@@ -8,20 +8,26 @@ import { Command } from 'commander';
 import { execa } from 'execa';
 import { ensureMkosi, repoRoot } from '../test/support/mkosi.js';
 import { runAlternately } from './harness/alternate.js';
+import { withoutHosts } from './harness/without-hosts.js';
 import { renderMarkdown, updateReadme, type BenchReport } from './harness/report.js';
 import type { MicroResult, PairResult, PairScenario } from './harness/types.js';
+import { createBuildWorkspace, type BuildWorkspace } from './builds/workspace.js';
 import { hashingBenchmarks } from './micro/hashing.js';
+import { planningBenchmark } from './micro/planning.js';
 import { measureNoopGraph } from './noop-graph.js';
+import { buildScenarios } from './scenarios/builds.js';
 import { configLoadScenario } from './scenarios/config-load.js';
 
-const PAIRS: readonly PairScenario[] = [configLoadScenario];
+/** Host tools the harness itself needs (GNU time; debootstrap for mkosi's tools tree), by the package that ships them. */
+const HOST_TOOLS: Readonly<Record<string, string>> = { '/usr/bin/time': 'time', '/usr/sbin/debootstrap': 'debootstrap' };
 
-/** Host tools the harness itself needs; installed with apt when missing. */
+/** Installs the missing host tools with apt. */
 async function ensureHostTools(): Promise<void> {
-  if (existsSync('/usr/bin/time')) return;
+  const missing = Object.entries(HOST_TOOLS).filter(([path]) => !existsSync(path)).map(([, pkg]) => pkg);
+  if (missing.length === 0) return;
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await execa('apt-get', ['update'], { env, stdio: 'inherit' });
-  await execa('apt-get', ['install', '-y', '--no-install-recommends', 'time'], { env, stdio: 'inherit' });
+  await execa('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env, stdio: 'inherit' });
 }
 
 async function main(): Promise<void> {
@@ -33,7 +39,7 @@ async function main(): Promise<void> {
     .parse(process.argv)
     .opts<{ quick?: boolean; rounds?: string; only?: string; readme: boolean }>();
   const quick = options.quick === true;
-  const rounds = options.rounds ? Number(options.rounds) : quick ? 3 : 9;
+  const rounds = options.rounds ? Number(options.rounds) : undefined;
   const only = options.only ? new Set(options.only.split(',')) : undefined;
   const wanted = (id: string): boolean => only === undefined || only.has(id);
   const log = (line: string): void => console.log(line);
@@ -41,13 +47,32 @@ async function main(): Promise<void> {
   await ensureHostTools();
   await ensureMkosi();
 
+  // The build scenarios share one workspace, made (and both package caches warmed) by the first that runs.
+  let workspace: Promise<BuildWorkspace> | undefined;
+  const pairScenarios: readonly PairScenario[] = [configLoadScenario, ...buildScenarios(() => (workspace ??= createBuildWorkspace(log)))];
   const pairs: PairResult[] = [];
-  for (const scenario of PAIRS.filter((s) => wanted(s.id))) {
+  const failures: string[] = [];
+  for (const scenario of pairScenarios.filter((s) => wanted(s.id))) {
     log(`‣ ${scenario.title}`);
-    pairs.push(await runAlternately(scenario, { rounds, log }));
+    const scenarioRounds = rounds ?? (scenario.rounds === undefined ? (quick ? 3 : 9) : scenario.rounds[quick ? 'quick' : 'full']);
+    try {
+      pairs.push(await runAlternately(scenario, { rounds: scenarioRounds, log }));
+    } catch (error) {
+      // A failing scenario is a result too (e.g. mkb cannot build the config yet): say how, and go on.
+      const message = error instanceof Error ? error.message : String(error);
+      log(`  ${scenario.id} failed: ${message}`);
+      failures.push(`${scenario.id} FAILED, no figures: ${withoutHosts(message.trim().split('\n').slice(-12).join(' ⏎ '))}`);
+    }
   }
+  const ready = await workspace?.then((w) => w, () => undefined);
+  await ready?.dispose();
+  const notes = [...(ready?.notes ?? []), ...failures];
   const micro: MicroResult[] = [];
   if (wanted('hashing')) micro.push(...(await hashingBenchmarks({ quick })));
+  if (wanted('planning')) {
+    log('‣ planning 100 images');
+    micro.push(await planningBenchmark({ cli: join(repoRoot(), 'dist/bin/main.js'), quick }));
+  }
   if (wanted('noop-graph')) {
     log('‣ no-op build of a 50-node graph holding 200 MiB');
     const noop = await measureNoopGraph({
@@ -65,7 +90,7 @@ async function main(): Promise<void> {
     date,
     machine: { cpus: cpu?.model ?? 'unknown', cores: cpus().length, memoryGiB: totalmem() / 1024 ** 3, kernel: release(), node: process.version },
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-    pairs, micro,
+    pairs, micro, notes,
   };
   const markdown = renderMarkdown(report);
   const resultsDir = join(repoRoot(), 'bench', 'results');

@@ -9,7 +9,6 @@ import type { RunSample, TimedCommand } from './types.js';
  * Wall time is taken around the whole process, as a user would feel it.
  */
 export async function measure(command: TimedCommand): Promise<RunSample> {
-  await command.before?.();
   const dir = await mkdtemp(join(tmpdir(), 'mkb-bench-'));
   const timeFile = join(dir, 'time');
   try {
@@ -23,7 +22,8 @@ export async function measure(command: TimedCommand): Promise<RunSample> {
     if (result.exitCode !== 0) {
       throw new Error(`benchmark command failed (exit ${result.exitCode}): ${command.argv.join(' ')}\n${result.stderr.slice(-2000)}`);
     }
-    return { ms, peakRssKiB, exitCode: result.exitCode ?? -1 };
+    const lastLine = result.stderr.trim().split('\n').at(-1) ?? '';
+    return { ms, peakRssKiB, exitCode: result.exitCode, lastLine };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -7,6 +7,8 @@ export interface BenchReport {
   readonly command: string;
   readonly pairs: readonly PairResult[];
   readonly micro: readonly MicroResult[];
+  /** How the side-by-side builds were set up: mirror, caches, which tools each side used. */
+  readonly notes: readonly string[];
 }
 
 const fmt = (n: number, digits = 0): string => n.toFixed(digits);
@@ -34,6 +36,7 @@ export function renderMarkdown(report: BenchReport): string {
       '',
     );
   }
+  if (report.notes.length > 0) lines.push(...report.notes.map((n) => `- ${n}`), '');
   return lines.join('\n');
 }
 

@@ -1,26 +1,34 @@
-/** A command to time, with the un-timed work that must precede each run. */
+/** A command to time. */
 export interface TimedCommand {
   readonly argv: readonly string[];
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
-  /** Runs before every timed run, outside the measurement (e.g. touch a file, reset a cache). */
-  readonly before?: () => Promise<void>;
 }
+
+/**
+ * Gives one side's command for a round, after doing that round's un-timed preparation (write a fresh
+ * file, run a preparation build, empty a cache): whatever it awaits is outside the measurement.
+ */
+export type CommandSource = (round: number) => Promise<TimedCommand>;
 
 /** A scenario measured side by side: mkb and mkosi alternately, on the same config. */
 export interface PairScenario {
   readonly id: string;
   readonly title: string;
   /** Runs once before the first round (generate trees, warm caches). */
-  setup(): Promise<{ mkb: TimedCommand; mkosi: TimedCommand }>;
+  setup(): Promise<{ mkb: CommandSource; mkosi: CommandSource }>;
   /** mkb's target as a ratio of mkosi's time (e.g. 0.3), shown next to the measured ratio. */
   readonly goal?: number;
+  /** Rounds for this scenario when `--rounds` is not given (slow scenarios run fewer). */
+  readonly rounds?: { readonly quick: number; readonly full: number };
 }
 
 export interface RunSample {
   readonly ms: number;
   readonly peakRssKiB: number;
   readonly exitCode: number;
+  /** The last line the command wrote to stderr (mkb's build summary), for the log. */
+  readonly lastLine: string;
 }
 
 export interface PairResult {
@@ -32,6 +40,8 @@ export interface PairResult {
   readonly ratio: { readonly median: number; readonly min: number; readonly max: number };
   readonly mkbPeakRssKiB: number;
   readonly goal: number | null;
+  /** Every sample, in round order, so a reader can judge the noise. */
+  readonly samples: { readonly mkbMs: readonly number[]; readonly mkosiMs: readonly number[] };
 }
 
 /** An mkb-only measurement with a reference figure on the same machine (e.g. bare Node startup). */

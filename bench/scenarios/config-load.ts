@@ -48,12 +48,11 @@ export const configLoadScenario: PairScenario = {
     await writeConfigTree(root);
     const mkosi = await ensureMkosi();
     const env = baseEnv();
-    return {
-      mkb: { argv: [process.execPath, join(repoRoot(), 'dist/bin/main.js'), '-C', root, 'summary', '--json'], cwd: root, env },
-      mkosi: {
-        argv: [pythonInterpreter(), '-m', 'mkosi', '-C', root, 'summary', '--json'], cwd: root,
-        env: { ...env, PYTHONPATH: mkosi.pythonPath },
-      },
+    const mkb = { argv: [process.execPath, join(repoRoot(), 'dist/bin/main.js'), '-C', root, 'summary', '--json'], cwd: root, env };
+    const mkosiCommand = {
+      argv: [pythonInterpreter(), '-m', 'mkosi', '-C', root, 'summary', '--json'], cwd: root,
+      env: { ...env, PYTHONPATH: mkosi.pythonPath },
     };
+    return { mkb: () => Promise.resolve(mkb), mkosi: () => Promise.resolve(mkosiCommand) };
   },
 };
