@@ -6,7 +6,7 @@ import type { AnyNodeKind, DepOutput, KindLookup, RunResult } from '../nodes/typ
 import type { EventInput, EventSink } from '../report/events.js';
 import type { FailureMode } from './failure-mode.js';
 import type { ComputedKey, KeyEnvironment } from './inputs.js';
-import { computeKey } from './inputs.js';
+import { computeKey, keyedDeps } from './inputs.js';
 import type { NodeKey, Sha256 } from './keys.js';
 import { shuffled } from './shuffle.js';
 import type { BuildPlan, PlannedNode } from './types.js';
@@ -128,12 +128,13 @@ class Executor {
     const deps: { id: NodeId; result: NodeResult }[] = [];
     for (const d of node.deps) deps.push({ id: d, result: await this.#result(d) });
     const depDigests: { kind: string; digest: Sha256 }[] = [];
+    const keyed = new Set(keyedDeps(node, kind));
     let tainted = !kind.cacheable;
     for (const dep of deps) {
       if (dep.result.status !== 'built' && dep.result.status !== 'cached') {
         return this.#skip(node, { code: 'DEP_FAILED', node: node.id, dep: dep.id });
       }
-      depDigests.push({ kind: this.#o.plan.nodes.get(dep.id)?.spec.kind ?? '', digest: dep.result.digest });
+      if (keyed.has(dep.id)) depDigests.push({ kind: this.#o.plan.nodes.get(dep.id)?.spec.kind ?? '', digest: dep.result.digest });
       tainted ||= dep.result.tainted;
     }
     if (this.#stopped) return this.#skip(node, { code: 'CANCELLED', node: node.id, reason: this.#stopped });

@@ -27,6 +27,12 @@ export interface ComputedKey {
   readonly preimage: KeyPreimage;
 }
 
+/** The dependencies whose output digests enter the node's key: all but those the kind declares unkeyed. */
+export function keyedDeps(node: PlannedNode, kind: AnyNodeKind): readonly NodeId[] {
+  const unkeyed = new Set(kind.unkeyedDeps?.(node.spec) ?? []);
+  return node.deps.filter((d) => !unkeyed.has(d));
+}
+
 /** Computes a node's key from its dependencies' output digests (in the kind's order). */
 export async function computeKey(options: {
   node: PlannedNode; kind: AnyNodeKind; depDigests: readonly { kind: string; digest: Sha256 }[]; environment: KeyEnvironment;

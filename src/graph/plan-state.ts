@@ -2,7 +2,7 @@ import type { ExecutorStore } from '../cache/types.js';
 import type { NodeId } from '../errors/failures.js';
 import type { KindLookup } from '../nodes/types.js';
 import type { KeyEnvironment } from './inputs.js';
-import { computeKey } from './inputs.js';
+import { computeKey, keyedDeps } from './inputs.js';
 import type { KeyPreimage, NodeKey, Sha256 } from './keys.js';
 import type { KeyChange } from './preimage-diff.js';
 import { diffPreimages } from './preimage-diff.js';
@@ -38,7 +38,8 @@ export async function planStates(options: {
     const lastMs = latest?.ms;
     const depDigests: { kind: string; digest: Sha256 }[] = [];
     const blockers: NodeId[] = [];
-    for (const dep of node.deps) {
+    // An unkeyed dependency never changes the key, so it never blocks predicting it.
+    for (const dep of keyedDeps(node, kind)) {
       const s = states.get(dep);
       if (s?.state === 'cached') depDigests.push({ kind: plan.nodes.get(dep)?.spec.kind ?? '', digest: s.digest });
       else blockers.push(dep);

@@ -65,6 +65,12 @@ export interface NodeKind<P = unknown> {
   parseParams(raw: unknown): Result<P, string>;
   /** Pure. Node ids this node reads, in the order that matters to it. */
   deps(spec: NodeSpec<P>): readonly NodeId[];
+  /**
+   * Pure. Those of `deps` whose outputs the node reads only to locate inputs that a keyed dependency already
+   * pins by content (e.g. where to download the files a lock names by sha256). They run first and are handed
+   * to `run` like any dependency, but their digests stay out of the key.
+   */
+  unkeyedDeps?(spec: NodeSpec<P>): readonly NodeId[];
   /** Pure. Input files and directories, relative to the plan root (posix separators). */
   inputFiles(spec: NodeSpec<P>): readonly string[];
   /** Pure. Host tools the kind runs; their resolved path and version enter the key. */

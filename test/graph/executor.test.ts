@@ -101,6 +101,26 @@ describe('executor', () => {
     await store.close();
   });
 
+  test('an unkeyed dependency runs first and is handed to run, but a new output of it keeps the dependent cached', async () => {
+    const { kind, store } = await setup();
+    const nodes = (where: string) => [
+      kind.node('where', { value: where }), kind.node('what'), kind.node('use', { deps: ['what', 'where'], unkeyed: ['where'] }),
+    ];
+    const first = run(plan([kind.kind], nodes('mirror-a')), { kinds: [kind.kind], store });
+    (await kind.next('what')).succeed();
+    expect(kind.started('use')).toBe(false);
+    (await kind.next('where')).succeed();
+    const use = await kind.next('use');
+    expect(use.ctx.deps.map((d) => d.id)).toEqual(['what', 'where']);
+    use.succeed();
+    expect(outcomes(await first)).toEqual({ where: 'built', what: 'built', use: 'built' });
+
+    const second = run(plan([kind.kind], nodes('mirror-b')), { kinds: [kind.kind], store });
+    (await kind.next('where')).succeed();
+    expect(outcomes(await second)).toEqual({ where: 'built', what: 'cached', use: 'cached' });
+    await store.close();
+  });
+
   test('failure mode no-new: a failure stops new nodes, running ones finish', async () => {
     const { kind, store } = await setup();
     const p = plan([kind.kind], [kind.node('a'), kind.node('b'), kind.node('c'), kind.node('d', { deps: ['a'] })]);

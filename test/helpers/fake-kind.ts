@@ -8,6 +8,8 @@ import { Deferred } from '../../src/util/deferred.js';
 
 export interface FakeParams {
   readonly deps: readonly NodeId[];
+  /** Those of `deps` left out of the key. */
+  readonly unkeyed?: readonly NodeId[];
   readonly value: string;
 }
 
@@ -50,17 +52,16 @@ export class FakeKind {
       weight: options.weight ?? 1,
       parseParams: (raw) => ok(raw as FakeParams),
       deps: (spec) => spec.params.deps,
+      unkeyedDeps: (spec) => spec.params.unkeyed ?? [],
       inputFiles: () => [],
       tools: () => [],
       run: (spec, ctx) => this.#run(spec.params, ctx, options.auto === true),
     };
   }
 
-  node(id: NodeId, options: { deps?: readonly NodeId[]; value?: string; settings?: Settings; image?: string } = {}): NodeInput {
-    return {
-      id,
-      spec: { kind: this.kind.kind, image: options.image ?? 'main', settings: options.settings ?? {}, params: { deps: options.deps ?? [], value: options.value ?? id } },
-    };
+  node(id: NodeId, options: { deps?: readonly NodeId[]; unkeyed?: readonly NodeId[]; value?: string; settings?: Settings; image?: string } = {}): NodeInput {
+    const params: FakeParams = { deps: options.deps ?? [], value: options.value ?? id, ...(options.unkeyed === undefined ? {} : { unkeyed: options.unkeyed }) };
+    return { id, spec: { kind: this.kind.kind, image: options.image ?? 'main', settings: options.settings ?? {}, params } };
   }
 
   runs(id: NodeId): number {

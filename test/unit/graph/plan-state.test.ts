@@ -22,6 +22,19 @@ describe('explaining a rebuild', () => {
     ]);
   });
 
+  test('dry-run states: a dependency left out of the key does not block predicting it', async () => {
+    const kind = new FakeKind({ auto: true });
+    const store = await openTestStore(await tempDir());
+    const nodes = (where: string) => [kind.node('where', { value: where }), kind.node('use', { deps: ['where'], unkeyed: ['where'] })];
+    await run(plan([kind.kind], nodes('a')), { kinds: [kind.kind], store });
+    const states = await planStates({
+      plan: plan([kind.kind], nodes('b')), kinds: () => kind.kind, store,
+      environment: { hasher: store.hasher, tools: async () => undefined, env: {}, epoch: null },
+    });
+    expect(Object.fromEntries([...states].map(([id, s]) => [id, s.state]))).toEqual({ where: 'to-build', use: 'cached' });
+    await store.close();
+  });
+
   test('dry-run states: cached, to build with why, and pending behind a rebuild', async () => {
     const kind = new FakeKind({ auto: true });
     const store = await openTestStore(await tempDir());
