@@ -68,6 +68,20 @@ export function relativizeRoot(value: unknown, root: string | undefined): unknow
   return value;
 }
 
+/** Stands in the key for the id of an unkeyed dependency named in a node's params. */
+export const UNKEYED_DEP_MARKER = '${unkeyed-dep}';
+
+/** Replaces the ids of unkeyed dependencies in params: which node they are must not reach the key either. */
+function maskUnkeyedDeps(value: unknown, ids: ReadonlySet<string>): unknown {
+  if (ids.size === 0) return value;
+  if (typeof value === 'string') return ids.has(value) ? UNKEYED_DEP_MARKER : value;
+  if (Array.isArray(value)) return value.map((v: unknown) => maskUnkeyedDeps(v, ids));
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskUnkeyedDeps(v, ids)]));
+  }
+  return value;
+}
+
 export function keyPreimage(inputs: KeyInputs): KeyPreimage {
   const env: Record<string, string> = {};
   for (const name of [...inputs.kind.env].sort()) {
@@ -81,7 +95,7 @@ export function keyPreimage(inputs: KeyInputs): KeyPreimage {
     kind: inputs.kind.kind,
     kindVersion: inputs.kind.version,
     settings,
-    params: toCanonical(relativizeRoot(inputs.spec.params, inputs.root), '$.params'),
+    params: toCanonical(relativizeRoot(maskUnkeyedDeps(inputs.spec.params, new Set(inputs.kind.unkeyedDeps?.(inputs.spec))), inputs.root), '$.params'),
     files: toCanonical(inputs.files) as Record<string, Sha256>,
     deps: inputs.deps.map((d) => ({ kind: d.kind, digest: d.digest })),
     tools: toCanonical(inputs.tools) as Record<string, string>,

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { debian } from '../../src/nodes/packages/distro/debian.js';
-import { bootstrap, fetchPackages, installPackages, removePackages, resolveLock } from '../../src/nodes/packages/package-manager/apt.js';
-import type { AptContext, PackageLock } from '../../src/nodes/packages/package-manager/apt.js';
+import { bootstrap, fetchPackages, installPackages, lockEntries, removePackages, resolveLock } from '../../src/nodes/packages/package-manager/apt.js';
+import type { AptContext, LocatedEntry, PackageLock } from '../../src/nodes/packages/package-manager/apt.js';
 import { runInRoot } from '../../src/nodes/sandbox/run-in-root.js';
 import { PACKAGE_CACHE, bookwormSettings, buildTestDeb, requirePrerequisites, sharedMetadata, testEnv, unwrap } from '../support/apt-test-env.js';
 
@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 describe('a minimal bookworm root', () => {
-  let lock: PackageLock;
+  let lock: PackageLock<LocatedEntry>;
 
   test('resolves the essential set plus the wish list to exact versions and hashes', async () => {
     lock = unwrap(await resolveLock({ ...ctx, scratch: scratch(), packages: ['systemd'], bootstrap: debian.bootstrapPackages('amd64') }));
@@ -47,8 +47,8 @@ describe('a minimal bookworm root', () => {
   });
 
   test('fetches into the shared cache, then bootstraps; dpkg-query inside the root lists exactly the lock', async () => {
-    unwrap(await fetchPackages({ lock, archives: PACKAGE_CACHE }));
-    const again = unwrap(await fetchPackages({ lock, archives: PACKAGE_CACHE }));
+    unwrap(await fetchPackages({ entries: lockEntries(lock), archives: PACKAGE_CACHE }));
+    const again = unwrap(await fetchPackages({ entries: lockEntries(lock), archives: PACKAGE_CACHE }));
     expect(again.downloaded).toBe(0);
     unwrap(await bootstrap({ ...ctx, scratch: scratch(), root, lock }));
     const listed = await inRoot(['dpkg-query', '-W', '-f', '${Package} ${Version}\n']);
@@ -75,7 +75,7 @@ describe('a minimal bookworm root', () => {
     const delta = unwrap(await resolveLock({ ...ctx, scratch: scratch(), packages: ['hello'], root }));
     expect(delta.bootstrap).toEqual([]);
     expect(delta.packages.map((e) => e.name)).toEqual(['hello']);
-    unwrap(await fetchPackages({ lock: delta, archives: PACKAGE_CACHE }));
+    unwrap(await fetchPackages({ entries: lockEntries(delta), archives: PACKAGE_CACHE }));
     unwrap(await installPackages({ ...ctx, scratch: scratch(), root, packages: delta.requested, verify: { entries: delta.packages, mode: 'includes' } }));
     expect(await inRoot(['hello'])).toBe('Hello, world!');
   });

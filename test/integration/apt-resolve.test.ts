@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { describePackageFailure } from '../../src/nodes/packages/package-failure.js';
-import { addLocalRepository, fetchPackages, resolveLock, syncMetadata } from '../../src/nodes/packages/package-manager/apt.js';
+import { addLocalRepository, fetchLockedPackages, fetchPackages, lockEntries, locatePackages, resolveLock, storedLock, syncMetadata } from '../../src/nodes/packages/package-manager/apt.js';
 import type { AptContext } from '../../src/nodes/packages/package-manager/apt.js';
 import { sha256File } from '../../src/nodes/packages/package-manager/apt/apt-resolve.js';
 import { PACKAGE_CACHE, bookwormSettings, buildTestDeb, requirePrerequisites, sharedMetadata, testEnv, unwrap } from '../support/apt-test-env.js';
@@ -46,8 +46,37 @@ describe('resolving against the host\'s Debian archive', () => {
     expect(local).toMatchObject({ version: '1.0', architecture: 'all', uri: `file:${deb}`, sha256: await sha256File(deb) });
     expect(lock.packages.map((e) => e.name)).toContain('hello');
     const archives = join(work, 'archives');
-    const fetched = unwrap(await fetchPackages({ lock: { ...lock, packages: lock.packages.filter((e) => e === local) }, archives }));
+    const fetched = unwrap(await fetchPackages({ entries: lock.packages.filter((e) => e === local), archives }));
     expect(fetched.downloaded).toBe(1);
+  });
+
+  test('a stored lock keeps no URIs; the metadata locates its files again, and CacheOnly=always refuses to download', async () => {
+    const lock = unwrap(await resolveLock({ ...ctx, scratch: scratch(), packages: ['hello'] }));
+    const stored = storedLock(lock);
+    expect(JSON.stringify(stored)).not.toContain('://');
+    const located = unwrap(await locatePackages({ ...ctx, scratch: scratch() }, lockEntries(stored)));
+    expect(located).toEqual(lockEntries(lock));
+
+    const archives = join(work, 'locate-archives');
+    const hello = lockEntries(stored).filter((e) => e.name === 'hello');
+    const offline = await fetchLockedPackages({ ...ctx, scratch: scratch(), archives, entries: hello, cacheOnly: true });
+    expect(!offline.ok && offline.error).toMatchObject({ code: 'PACKAGES_NOT_FOUND', reason: 'cache-only', cache: archives });
+    expect(!offline.ok && describePackageFailure(offline.error).message).toMatch(/^CacheOnly=always, but 1 locked package is not in the package cache .*: hello /);
+    expect(unwrap(await fetchLockedPackages({ ...ctx, scratch: scratch(), archives, entries: hello, cacheOnly: false })))
+      .toMatchObject({ downloaded: 1, reused: 0 });
+    expect(unwrap(await fetchLockedPackages({ ...ctx, scratch: scratch(), archives, entries: hello, cacheOnly: true })))
+      .toMatchObject({ downloaded: 0, reused: 1 });
+  });
+
+  test('a locked version no repository serves is named', async () => {
+    const entries = lockEntries(storedLock(unwrap(await resolveLock({ ...ctx, scratch: scratch(), packages: ['hello'] }))));
+    const [hello, libc] = ['hello', 'libc6'].map((name) => entries.find((e) => e.name === name));
+    if (hello === undefined || libc === undefined) throw new Error('hello did not resolve with libc6');
+    const r = await locatePackages({ ...ctx, scratch: scratch() }, [hello, { ...hello, name: 'mkb-no-such-package' }, { ...libc, version: '0.0-mkb' }]);
+    expect(!r.ok && r.error).toMatchObject({
+      code: 'PACKAGES_NOT_FOUND', reason: 'not-in-repositories',
+      packages: [`mkb-no-such-package ${hello.version} ${hello.architecture}`, `libc6 0.0-mkb ${libc.architecture}`],
+    });
   });
 
   test('PackageDirectories=: a local repository is indexed and preferred', async () => {

@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { recordPath } from '../../src/nodes/image/publish.js';
 import { runInRoot } from '../../src/nodes/sandbox/run-in-root.js';
+import { findDebianArchive, readHostAptSources } from '../support/apt-sources.js';
 import { PACKAGE_CACHE, TEST_CACHE, requirePrerequisites, testEnv, unwrap } from '../support/apt-test-env.js';
 import { MKB, copyFixture, mkbBuild } from '../support/mkb-build.js';
 import type { BuildRun } from '../support/mkb-build.js';
@@ -31,6 +32,18 @@ const build = async (label: string, args: readonly string[] = [], store = STORE)
 const done = (r: BuildRun) => r.events.find((e) => e.type === 'build-done');
 const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
 const image = (...p: string[]) => join(out, 'small_1.0', ...p);
+const keys = (r: BuildRun) => Object.fromEntries(r.events.flatMap((e) => (e.type === 'node-done' ? [[e.node, e.key]] : [])));
+
+/** Mirror= naming the host's Debian archive another way: the base above `debian/`, with the default port spelled out. */
+function hostMirrorSpelledWithPort(): string {
+  const archive = findDebianArchive(readHostAptSources());
+  const url = archive && new URL(archive.uri);
+  if (url === undefined || !/\/debian\/?$/.test(url.pathname) || url.port !== '') {
+    throw new Error(`this test needs the host's Debian archive as <scheme>://<host>/…/debian in /etc/apt (found: ${archive?.uri ?? 'none'})`);
+  }
+  const port = url.protocol === 'https:' ? 443 : 80;
+  return `${url.protocol}//${url.hostname}:${port}${url.pathname.replace(/\/debian\/?$/, '')}`;
+}
 
 beforeAll(async () => {
   requirePrerequisites();
@@ -93,6 +106,17 @@ describe('mkb build on a bookworm config', () => {
     expect(done(r)).toMatchObject({ ok: true, built: 0, cached: 5 });
     expect(r.stderr).toContain('are up to date');
     expect(await readFile(recordPath(out, 'small_1.0'), 'utf8')).toBe(record);
+  });
+
+  test('the same archive under another mirror spelling runs only the metadata and the lock: the lock is the same', async () => {
+    const before = await build('no-op, for keys');
+    const r = await build('mirror spelled differently', [`--mirror=${hostMirrorSpelledWithPort()}`]);
+    // Metadata and lock are new to the store the first time (a warm store may have them from an earlier run).
+    expect(r.ran.filter((id) => !id.startsWith('repo-metadata/') && id !== 'main/package-lock')).toEqual([]);
+    const [was, now] = [keys(before), keys(r)];
+    expect(now['main/package-lock']).not.toBe(was['main/package-lock']);
+    for (const id of ['main/base-install', 'main/finalize', 'main/output']) expect(now[id], id).toBe(was[id]);
+    expect(done(r)).toMatchObject({ ok: true, built: r.ran.length });
   });
 
   test('a changed file in mkosi.extra/ runs only finalize and the output', async () => {

@@ -104,7 +104,7 @@ function imageChain(o: PlanImagesOptions, image: Settings, metadata: string, arc
     : wanted.filter((p) => !previous.includes(p));
   const baseSettings: Settings = added.length === 0 ? settings : { ...settings, Packages: [...previous ?? []] };
   const base: BaseInstallParams = {
-    lock: id('package-lock'),
+    lock: id('package-lock'), metadata,
     files: rel([...trees(image, 'SkeletonTrees').map((t) => t.source), ...list(image, 'PrepareScripts')]),
   };
   const sources = imageSources(o, image, distro);

@@ -27,7 +27,13 @@ export type PackageFailure =
     }
   | { readonly code: 'DOWNLOAD_FAILED'; readonly url: string; readonly message: string }
   | { readonly code: 'REPOSITORY_UNREACHABLE'; readonly repositories: readonly string[]; readonly details: string }
-  | { readonly code: 'LOCK_MISMATCH'; readonly differences: readonly string[] };
+  | { readonly code: 'LOCK_MISMATCH'; readonly differences: readonly string[] }
+  | {
+      /** Locked packages (`name version arch`) missing from the package cache `cache` that cannot be fetched. */
+      readonly code: 'PACKAGES_NOT_FOUND'; readonly packages: readonly string[]; readonly cache: string;
+      /** `cache-only`: CacheOnly=always forbids downloading; `not-in-repositories`: no repository serves them. */
+      readonly reason: 'cache-only' | 'not-in-repositories';
+    };
 
 export interface PackageFailureText {
   readonly message: string;
@@ -83,6 +89,14 @@ export function describePackageFailure(f: PackageFailure): PackageFailureText {
       return {
         message: `the installed packages differ from the resolved lock: ${tail(f.differences, 8)}`,
         hint: 'the repository metadata changed between resolving and installing; rebuild to resolve again',
+      };
+    case 'PACKAGES_NOT_FOUND':
+      return f.reason === 'cache-only' ? {
+        message: `CacheOnly=always, but ${f.packages.length} locked package${f.packages.length === 1 ? ' is' : 's are'} not in the package cache ${f.cache}: ${tail(f.packages, 8)}`,
+        hint: 'build once without CacheOnly=always to fill the cache, or set PackageCacheDirectory= to a cache that has them',
+      } : {
+        message: `${f.packages.length} locked package${f.packages.length === 1 ? ' is' : 's are'} neither in the package cache ${f.cache} nor in the repositories: ${tail(f.packages, 8)}`,
+        hint: 'a local .deb named in Packages= is copied into the package cache when the lock is resolved: restore it there, or change Packages= so the lock is resolved again',
       };
     default:
       return unreachable(f);

@@ -89,6 +89,13 @@ describe('node keys', () => {
     expect(a).toBe(b);
   });
 
+  test('which node an unkeyed dependency is never reaches the key; a keyed dependency\'s id still does', () => {
+    const locating: AnyNodeKind = { ...kind, unkeyedDeps: (s) => [(s.params as { where: string }).where] };
+    const at = (what: string, where: string) => keyOf(keyPreimage({ ...base, kind: locating, spec: spec({}, { what, where, list: [where] }) }));
+    expect(at('main/lock', 'repo-metadata/debian-1111')).toBe(at('main/lock', 'repo-metadata/debian-2222'));
+    expect(at('main/lock', 'repo-metadata/debian-1111')).not.toBe(at('other/lock', 'repo-metadata/debian-1111'));
+  });
+
   test('floats are refused rather than hashed ambiguously', () => {
     expect(() => keyPreimage({ ...base, spec: spec({ Ratio: 0.5 }) })).toThrow(/non-integer/);
   });

@@ -6,26 +6,26 @@ import { join } from 'node:path';
 import { err, ok } from '../../../errors/result.js';
 import type { NodeId } from '../../../errors/failures.js';
 import { toNodeFailure } from '../../packages/package-failure.js';
-import { bootstrap, fetchPackages } from '../../packages/package-manager/apt.js';
+import { bootstrap, fetchLockedPackages, lockEntries } from '../../packages/package-manager/apt.js';
 import type { AptSettings, PackageLock } from '../../packages/package-manager/apt.js';
-import type { NodeKind, NodeSpec } from '../../types.js';
-import { bool, list, num, str, trees } from '../image-settings.js';
+import type { NodeKind } from '../../types.js';
+import { bool, list, num, trees } from '../image-settings.js';
 import { DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, OUTPUT_ONLY, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
 import { NODE_ENV, objectParams } from '../node-support.js';
 import { LOCK_FILE } from '../package-lock/package-lock.js';
 import { runScripts } from '../scripts.js';
 import { copyTrees } from '../trees.js';
 import { lockRepository } from './lock-repository.js';
+import { packageCache, packagesFromCacheOnly } from './package-cache.js';
 
 export interface BaseInstallParams {
   /** The package-lock node. */
   readonly lock: NodeId;
+  /** The repo-metadata node the lock was resolved from: asked only where to download what the cache lacks. */
+  readonly metadata: NodeId;
   /** SkeletonTrees= sources and PrepareScripts=, relative to the plan root (their digests enter the key). */
   readonly files: readonly string[];
 }
-
-/** Where downloaded packages are shared between builds (PackageCacheDirectory=, resolved by the planner). */
-export const packageCache = (spec: NodeSpec): string => str(spec.settings, 'PackageCacheDirectory') ?? '/var/cache/mkb/packages';
 
 /** What only records this particular run (logs, caches, backup files): left out so trees compare equal. */
 const RUN_LEFTOVERS = [
@@ -40,30 +40,37 @@ async function removeRunLeftovers(root: string): Promise<void> {
 
 export const baseInstallKind: NodeKind<BaseInstallParams> = {
   kind: 'base-install',
-  version: 4,
+  version: 5,
   // Package lists, mirrors and repositories reach this stage through the lock's digest.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, RESOLUTION),
   env: [],
   reproducible: false,
   cacheable: true,
   weight: 2,
-  parseParams: (raw) => objectParams<BaseInstallParams>(raw, ['lock', 'files']),
-  deps: (spec) => [spec.params.lock],
+  parseParams: (raw) => objectParams<BaseInstallParams>(raw, ['lock', 'metadata', 'files']),
+  deps: (spec) => [spec.params.lock, spec.params.metadata],
+  // The lock pins every file by sha256; the metadata only says where to download the ones not cached.
+  unkeyedDeps: (spec) => [spec.params.metadata],
   inputFiles: (spec) => spec.params.files,
   tools: (spec) => ['apt-get', 'dpkg', 'dpkg-deb', 'tar', 'apt-ftparchive', ...(list(spec.settings, 'PrepareScripts').length > 0 ? ['bwrap'] : [])],
   async run(spec, ctx) {
-    const lockDep = ctx.deps[0];
-    if (lockDep === undefined) return err({ code: 'NODE_FAILED', node: ctx.node, message: 'base-install needs its package-lock dependency' });
+    const [lockDep, metadataDep] = ctx.deps;
+    if (lockDep === undefined || metadataDep === undefined) {
+      return err({ code: 'NODE_FAILED', node: ctx.node, message: 'base-install needs its package-lock and repo-metadata dependencies' });
+    }
     const lock = JSON.parse(await readFile(join(await lockDep.readOnlyPath(), LOCK_FILE), 'utf8')) as PackageLock;
     const archives = packageCache(spec);
-    const fetched = await fetchPackages({ lock, archives, signal: ctx.signal, onProgress: (d, t) => ctx.progress(d, t) });
-    if (!fetched.ok) return err(toNodeFailure(ctx.node, fetched.error));
     const root = join(ctx.outDir, 'root');
     const scratch = join(ctx.outDir, 'scratch');
     const settings: AptSettings = {
       architecture: lock.architecture, withRecommends: false, withDocs: bool(spec.settings, 'WithDocs', true), repositoryKeyCheck: true,
     };
     try {
+      const fetched = await fetchLockedPackages({
+        entries: lockEntries(lock), cacheOnly: packagesFromCacheOnly(spec), metadata: await metadataDep.readOnlyPath(), settings, archives,
+        scratch: join(scratch, 'locate'), env: NODE_ENV, signal: ctx.signal, onProgress: (d, t) => ctx.progress(d, t),
+      });
+      if (!fetched.ok) return err(toNodeFailure(ctx.node, fetched.error));
       const metadata = await lockRepository({ lock, archives, settings, dir: join(scratch, 'lock-repository'), env: NODE_ENV, signal: ctx.signal });
       if (!metadata.ok) return err(toNodeFailure(ctx.node, metadata.error));
       await copyTrees({ trees: trees(spec.settings, 'SkeletonTrees'), root, owner: false });

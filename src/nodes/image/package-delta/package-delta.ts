@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { err, ok } from '../../../errors/result.js';
 import type { NodeId } from '../../../errors/failures.js';
 import { toNodeFailure } from '../../packages/package-failure.js';
-import { fetchPackages, installPackages, resolveLock } from '../../packages/package-manager/apt.js';
+import { fetchLockedPackages, installPackages, lockEntries, resolveLock, storedLock } from '../../packages/package-manager/apt.js';
 import type { AptSettings } from '../../packages/package-manager/apt.js';
 import type { NodeKind } from '../../types.js';
-import { packageCache } from '../base-install/base-install.js';
+import { packageCache, packagesFromCacheOnly } from '../base-install/package-cache.js';
 import { bool, num } from '../image-settings.js';
 import { BASE_ONLY, DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, OUTPUT_ONLY, RUNTIME, union } from '../irrelevant-settings.js';
 import { copyDependencyRoot, NODE_ENV, objectParams } from '../node-support.js';
@@ -27,7 +27,7 @@ export interface PackageDeltaParams {
 
 export const packageDeltaKind: NodeKind<PackageDeltaParams> = {
   kind: 'package-delta',
-  version: 1,
+  version: 2,
   // The added packages are a parameter; Packages= itself holds the base's wish list here.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, BASE_ONLY.filter((n) => n !== 'WithDocs'), ['Packages']),
   env: [],
@@ -55,7 +55,10 @@ export const packageDeltaKind: NodeKind<PackageDeltaParams> = {
     try {
       const lock = await resolveLock({ ...common, archives: join(scratch, 'resolve-archives'), scratch: join(scratch, 'resolve'), packages: spec.params.packages, root });
       if (!lock.ok) return err(toNodeFailure(ctx.node, lock.error));
-      const fetched = await fetchPackages({ lock: lock.value, archives, signal: ctx.signal, onProgress: (d, t) => ctx.progress(d, t) });
+      const fetched = await fetchLockedPackages({
+        ...common, entries: lockEntries(lock.value), cacheOnly: packagesFromCacheOnly(spec), archives, scratch: join(scratch, 'fetch'),
+        onProgress: (d, t) => ctx.progress(d, t),
+      });
       if (!fetched.ok) return err(toNodeFailure(ctx.node, fetched.error));
       const installed = await installPackages({
         ...common, archives, scratch: join(scratch, 'install'), root, packages: spec.params.packages,
@@ -65,7 +68,7 @@ export const packageDeltaKind: NodeKind<PackageDeltaParams> = {
       for (const p of ['var/cache/apt/pkgcache.bin', 'var/cache/apt/srcpkgcache.bin', 'var/log/apt', 'var/log/dpkg.log', 'var/lib/dpkg/status-old']) {
         await rm(join(root, p), { recursive: true, force: true });
       }
-      await writeFile(join(ctx.outDir, 'delta-lock.json'), JSON.stringify(lock.value, null, 1) + '\n');
+      await writeFile(join(ctx.outDir, 'delta-lock.json'), JSON.stringify(storedLock(lock.value), null, 1) + '\n');
       return ok(null);
     } finally {
       await rm(scratch, { recursive: true, force: true });

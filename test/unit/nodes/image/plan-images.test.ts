@@ -50,7 +50,7 @@ describe('planImages: one chain per image, repository metadata shared', () => {
     const metadata = ids.find((id) => id.startsWith('repo-metadata/debian-bookworm-amd64-'));
     expect(metadata).toBeDefined();
     expect(node(p, 'main/package-lock').spec.params).toMatchObject({ metadata, architecture: 'amd64' });
-    expect(node(p, 'main/base-install').spec.params).toEqual({ lock: 'main/package-lock', files: ['mkosi.prepare'] });
+    expect(node(p, 'main/base-install').spec.params).toEqual({ lock: 'main/package-lock', metadata, files: ['mkosi.prepare'] });
     expect(node(p, 'main/finalize').spec.params).toMatchObject({ base: 'main/base-install', files: ['mkosi.extra', 'mkosi.postinst'] });
     // An image with apt keeps the distribution's default sources, deb and deb-src, whatever Mirror= the build used.
     expect(node(p, 'main/finalize').spec.params).toMatchObject({
@@ -140,6 +140,18 @@ describe('keys: each stage keys on what it reads (fail closed)', () => {
       expect(changes(baseInstallKind as AnyNodeKind, o)).toBe(false);
       expect(changes(packageLockKind as AnyNodeKind, o)).toBe(false);
     }
+  });
+
+  test('another spelling of the mirror gets its own metadata, but the base-install key (lock digest aside) is unchanged', () => {
+    const preimage = (p: ReturnType<typeof plan>, id: string, kind: AnyNodeKind) => {
+      const n = node(p, id);
+      return keyPreimage({ kind, spec: n.spec, files: {}, deps: [], tools: {}, env: {}, epoch: null, root: ROOT });
+    };
+    const host = plan([image()]);
+    const spelled = plan([image({ Mirror: 'http://archive.example.invalid:80' })]);
+    expect(node(host, 'main/package-lock').spec.params).not.toEqual(node(spelled, 'main/package-lock').spec.params);
+    expect(preimage(host, 'main/base-install', baseInstallKind as AnyNodeKind)).toEqual(preimage(spelled, 'main/base-install', baseInstallKind as AnyNodeKind));
+    expect(preimage(host, 'main/finalize', finalizeKind as AnyNodeKind)).toEqual(preimage(spelled, 'main/finalize', finalizeKind as AnyNodeKind));
   });
 
   test('Packages= keys the lock; later stages see it only through the lock digest', () => {

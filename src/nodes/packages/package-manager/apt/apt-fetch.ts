@@ -1,4 +1,4 @@
-// fetchPackages: downloads a lock's packages into the shared package cache (apt's archives directory),
+// fetchPackages: downloads located lock entries into the shared package cache (apt's archives directory),
 // verifying each file's sha256 against the lock. Files are written to a temporary name and renamed
 // into place, so concurrent builds sharing the cache never see a partial file.
 import { randomBytes } from 'node:crypto';
@@ -12,11 +12,11 @@ import pLimit from 'p-limit';
 import { err, ok } from '../../../../errors/result.js';
 import type { Result } from '../../../../errors/result.js';
 import type { PackageFailure } from '../../package-failure.js';
-import type { LockEntry, PackageLock } from './apt-lock.js';
+import type { LocatedEntry, LockEntry } from './apt-lock.js';
 import { sha256File } from './apt-resolve.js';
 
 export interface FetchPackagesOptions {
-  readonly lock: PackageLock;
+  readonly entries: readonly LocatedEntry[];
   /** The shared package cache. */
   readonly archives: string;
   /** Parallel downloads. Default 4. */
@@ -38,7 +38,7 @@ async function cachedAndValid(path: string, entry: LockEntry): Promise<boolean> 
   return (await sha256File(path)) === entry.sha256;
 }
 
-async function download(entry: LockEntry, tmp: string, signal: AbortSignal | undefined): Promise<string | undefined> {
+async function download(entry: LocatedEntry, tmp: string, signal: AbortSignal | undefined): Promise<string | undefined> {
   if (entry.uri.startsWith('file:')) {
     await copyFile(decodeURIComponent(entry.uri.replace(/^file:(\/\/)?/, '')), tmp);
     return undefined;
@@ -49,7 +49,7 @@ async function download(entry: LockEntry, tmp: string, signal: AbortSignal | und
   return undefined;
 }
 
-async function fetchOne(entry: LockEntry, options: FetchPackagesOptions): Promise<Result<'reused' | 'downloaded', PackageFailure>> {
+async function fetchOne(entry: LocatedEntry, options: FetchPackagesOptions): Promise<Result<'reused' | 'downloaded', PackageFailure>> {
   const target = join(options.archives, entry.cacheFile);
   if (await cachedAndValid(target, entry)) return ok('reused');
   const tmp = join(options.archives, 'partial', `${entry.cacheFile}.${randomBytes(6).toString('hex')}`);
@@ -67,10 +67,17 @@ async function fetchOne(entry: LockEntry, options: FetchPackagesOptions): Promis
   }
 }
 
-/** Makes every package of `lock` present and verified in `archives`. */
+/** The entries whose file is not in `archives` with the locked size and sha256. */
+export async function uncachedEntries<E extends LockEntry>(archives: string, entries: readonly E[]): Promise<E[]> {
+  const limit = pLimit(4);
+  const cached = await Promise.all(entries.map((e) => limit(() => cachedAndValid(join(archives, e.cacheFile), e))));
+  return entries.filter((_, i) => cached[i] !== true);
+}
+
+/** Makes every entry present and verified in `archives`. */
 export async function fetchPackages(options: FetchPackagesOptions): Promise<Result<FetchSummary, PackageFailure>> {
   await mkdir(join(options.archives, 'partial'), { recursive: true });
-  const entries = [...options.lock.bootstrap, ...options.lock.packages];
+  const { entries } = options;
   const limit = pLimit(options.concurrency ?? 4);
   let done = 0;
   const results = await Promise.all(entries.map((e) => limit(async () => {

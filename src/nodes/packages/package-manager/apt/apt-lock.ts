@@ -1,25 +1,41 @@
 // The package lock: the exact resolved set, and the parsers that build it from apt's output. Pure.
 
+/**
+ * One package of the lock: what it is, never where it came from, so the same set resolved from another
+ * mirror is the same lock (and keeps every later stage cached).
+ */
 export interface LockEntry {
   readonly name: string;
   readonly version: string;
   readonly architecture: string;
   readonly sha256: string;
   readonly size: number;
-  /** Where the package is fetched from (`http…`, or `file:` for local packages). */
-  readonly uri: string;
   /** The file name apt expects in its archives directory (`name_version_arch.deb`, `:` as `%3a`). */
   readonly cacheFile: string;
 }
 
-export interface PackageLock {
+/** A lock entry with where to fetch it (`http…`, or `file:` for local packages): only while fetching. */
+export interface LocatedEntry extends LockEntry {
+  readonly uri: string;
+}
+
+export interface PackageLock<E extends LockEntry = LockEntry> {
   readonly architecture: string;
   /** Unpacked before anything is configured, then installed by apt (empty when adding to an existing root). */
-  readonly bootstrap: readonly LockEntry[];
+  readonly bootstrap: readonly E[];
   /** Installed with apt afterwards. */
-  readonly packages: readonly LockEntry[];
+  readonly packages: readonly E[];
   /** What the user asked for, as passed to apt (the wish list). */
   readonly requested: readonly string[];
+}
+
+export const lockEntries = <E extends LockEntry>(lock: PackageLock<E>): readonly E[] => [...lock.bootstrap, ...lock.packages];
+
+const withoutUri = ({ name, version, architecture, sha256, size, cacheFile }: LockEntry): LockEntry => ({ name, version, architecture, sha256, size, cacheFile });
+
+/** The lock as stored: the URIs dropped, whatever entries it was resolved with. */
+export function storedLock(lock: PackageLock): PackageLock {
+  return { ...lock, bootstrap: lock.bootstrap.map(withoutUri), packages: lock.packages.map(withoutUri) };
 }
 
 /** One line of `apt-get install --print-uris`: `'URI' file size hash`. */
@@ -139,7 +155,7 @@ export function unknownPackages(stderr: string): string[] {
   return out;
 }
 
-export function sortEntries(entries: readonly LockEntry[]): LockEntry[] {
+export function sortEntries<E extends LockEntry>(entries: readonly E[]): E[] {
   return [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.architecture < b.architecture ? -1 : 1));
 }
 

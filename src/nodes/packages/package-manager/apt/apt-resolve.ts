@@ -9,7 +9,7 @@ import { err, ok } from '../../../../errors/result.js';
 import type { Result } from '../../../../errors/result.js';
 import type { PackageFailure } from '../../package-failure.js';
 import { parseIndexRecords, parsePrintUris, recordKey, sortEntries, statusParagraph, unknownPackages } from './apt-lock.js';
-import type { IndexRecord, LockEntry, PackageLock, PrintedUri } from './apt-lock.js';
+import type { IndexRecord, LocatedEntry, PackageLock, PrintedUri } from './apt-lock.js';
 import { describeRepository, readMetadataInfo } from './apt-metadata.js';
 import { prepareApt, runApt } from './apt-run.js';
 import type { AptContext } from './apt-run.js';
@@ -76,10 +76,10 @@ async function showRecords(ctx: ResolveLockOptions, printed: readonly PrintedUri
   return ok(parseIndexRecords(r.value.stdout));
 }
 
-async function toEntries(ctx: ResolveLockOptions, printed: readonly PrintedUri[]): Promise<Result<{ entries: LockEntry[]; records: Map<string, IndexRecord> }, PackageFailure>> {
+async function toEntries(ctx: ResolveLockOptions, printed: readonly PrintedUri[]): Promise<Result<{ entries: LocatedEntry[]; records: Map<string, IndexRecord> }, PackageFailure>> {
   const records = await showRecords(ctx, printed);
   if (!records.ok) return records;
-  const entries: LockEntry[] = [];
+  const entries: LocatedEntry[] = [];
   for (const p of printed) {
     const record = records.value.get(recordKey(p.name, p.version, p.architecture));
     let sha256 = record?.sha256;
@@ -93,11 +93,12 @@ async function toEntries(ctx: ResolveLockOptions, printed: readonly PrintedUri[]
 }
 
 /**
- * The exact resolved set for `packages` (plus the bootstrap set for a fresh root). An unknown package
- * fails with PACKAGE_UNKNOWN naming it and the repositories searched.
+ * The exact resolved set for `packages` (plus the bootstrap set for a fresh root), with where this
+ * snapshot's repositories serve each file. An unknown package fails with PACKAGE_UNKNOWN naming it and the
+ * repositories searched.
  */
-export async function resolveLock(options: ResolveLockOptions): Promise<Result<PackageLock, PackageFailure>> {
-  let bootstrap: LockEntry[] = [];
+export async function resolveLock(options: ResolveLockOptions): Promise<Result<PackageLock<LocatedEntry>, PackageFailure>> {
+  let bootstrap: LocatedEntry[] = [];
   let status: string | undefined = options.root === undefined ? undefined : join(options.root, 'var/lib/dpkg/status');
   if (options.bootstrap !== undefined && options.bootstrap.length > 0) {
     const step = await printUris(options, { name: 'bootstrap', args: options.bootstrap });
@@ -110,7 +111,7 @@ export async function resolveLock(options: ResolveLockOptions): Promise<Result<P
       .filter((r): r is IndexRecord => r !== undefined).map(statusParagraph);
     await writeFile(status, paragraphs.join('\n'));
   }
-  let packages: LockEntry[] = [];
+  let packages: LocatedEntry[] = [];
   if (options.packages.length > 0) {
     const step = await printUris(options, { name: 'packages', args: options.packages, ...(status === undefined ? {} : { status }) });
     if (!step.ok) return step;

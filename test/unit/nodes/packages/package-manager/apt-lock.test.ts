@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import {
-  lockDifferences, parseCacheFile, parseIndexRecords, parsePrintUris, pinnedSpecs, recordKey, sortEntries, statusParagraph, unknownPackages,
+  lockDifferences, lockEntries, parseCacheFile, parseIndexRecords, parsePrintUris, pinnedSpecs, recordKey, sortEntries, statusParagraph, storedLock, unknownPackages,
 } from '../../../../../src/nodes/packages/package-manager/apt/apt-lock.js';
 import type { LockEntry } from '../../../../../src/nodes/packages/package-manager/apt/apt-lock.js';
 
@@ -63,7 +63,16 @@ describe('apt errors', () => {
 
 describe('locks', () => {
   const entry = (name: string, version: string, architecture = 'amd64'): LockEntry => ({
-    name, version, architecture, sha256: '0'.repeat(64), size: 1, uri: `http://mirror.example/${name}.deb`, cacheFile: `${name}_${version}_${architecture}.deb`,
+    name, version, architecture, sha256: '0'.repeat(64), size: 1, cacheFile: `${name}_${version}_${architecture}.deb`,
+  });
+
+  test('the stored lock is the same whichever mirror the set was resolved from', () => {
+    const from = (mirror: string) => ({
+      architecture: 'amd64', requested: ['bash'], bootstrap: [{ ...entry('dash', '0.5'), uri: `${mirror}/dash.deb` }],
+      packages: [{ ...entry('bash', '5'), uri: `${mirror}/bash.deb` }],
+    });
+    expect(storedLock(from('http://a.example/debian'))).toEqual(storedLock(from('http://b.example:80/debian/')));
+    expect(lockEntries(storedLock(from('http://a.example')))).toEqual([entry('dash', '0.5'), entry('bash', '5')]);
   });
 
   test('entries sort by name, then architecture; pinned specs are exact', () => {
