@@ -78,7 +78,7 @@ export function scriptEnvironment(o: RunScriptsOptions): Record<string, string> 
 }
 
 /** The host's tools, read-only, with the API file systems and the usual merged-/usr links. */
-const MINIMAL_ROOT = [
+export const MINIMAL_ROOT = [
   '--ro-bind', '/usr', '/usr', '--ro-bind', '/etc', '/etc', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/sbin', '/sbin',
   '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp',
   '--tmpfs', '/run', '--tmpfs', '/var/tmp', '--dir', '/work',

@@ -1,6 +1,7 @@
-// finalize: everything mkosi does to the tree after its cache point — extra trees, post-installation
-// scripts, machine ID, firstboot settings, autologin, os-release, package records, package metadata
-// cleanup, RemoveFiles=, finalize scripts — then mtimes clamped to SourceDateEpoch.
+// finalize: everything mkosi does to the tree after installing packages — depmod and hwdb, extra trees,
+// post-installation scripts, machine ID, autologin, os-release, Ssh=, locale-gen, system users, volatile
+// files, presets, depmod again, firstboot settings, package records, package metadata cleanup,
+// RemoveFiles=, finalize scripts — then mtimes clamped to SourceDateEpoch.
 // Output: root/ (the image tree), out/ ($OUTPUTDIR of the scripts), meta/packages.json (for manifests).
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,6 +11,8 @@ import { configureAutologin } from '../../finalize/autologin.js';
 import { clampMtimes } from '../../finalize/clamp-mtimes.js';
 import { configureOsRelease } from '../../finalize/os-release.js';
 import { removeFiles } from '../../finalize/remove-files.js';
+import { AFTER_INSTALL, BEFORE_FIRSTBOOT, runTreeSteps, treeStepTools } from '../../finalize/system-steps.js';
+import type { TreeStepContext } from '../../finalize/tree-step.js';
 import { toNodeFailure } from '../../packages/package-failure.js';
 import { installImageSources, installedPackages } from '../../packages/package-manager/apt.js';
 import type { AptRepository } from '../../packages/distro/types.js';
@@ -61,6 +64,9 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
     stage, scripts: list(s, setting), kind: finalizeKind, settings: s, node: ctx.node, buildroot: root, outputDir: out,
     scratch: join(scratch, stage), root: ctx.root, signal: ctx.signal, onOutput: ctx.output,
   });
+  const steps: TreeStepContext = { root, node: ctx.node, settings: s, signal: ctx.signal, onOutput: ctx.output };
+  const installed = await runTreeSteps(AFTER_INSTALL, steps);
+  if (!installed.ok) return installed;
   await copyTrees({ trees: trees(s, 'ExtraTrees'), root, owner: false, signal: ctx.signal });
   const postinst = await scripts('postinst', 'PostInstallationScripts');
   if (!postinst.ok) return postinst;
@@ -68,6 +74,8 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
   if (spec.params.imageSources !== undefined) await installImageSources({ root, ...spec.params.imageSources });
   if (bool(s, 'Autologin', false)) await configureAutologin(root);
   await configureOsRelease(root, { imageId: str(s, 'ImageId') ?? null, imageVersion: str(s, 'ImageVersion') ?? null, hostname: str(s, 'Hostname') ?? null });
+  const system = await runTreeSteps(BEFORE_FIRSTBOOT, steps);
+  if (!system.ok) return system;
   const firstboot = await runFirstboot(root, s, ctx.signal);
   if (!firstboot.ok) return err(toNodeFailure(ctx.node, firstboot.error));
   const recorded = await recordPackages(root, join(ctx.outDir, 'meta'), ctx.signal);
@@ -91,7 +99,7 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
 
 export const finalizeKind: NodeKind<FinalizeParams> = {
   kind: 'finalize',
-  version: 4,
+  version: 5,
   // Package lists and skeleton trees reach this stage through the base tree's digest; the output format does not reach it at all.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, RESOLUTION, BASE_ONLY),
   env: [],
@@ -101,8 +109,8 @@ export const finalizeKind: NodeKind<FinalizeParams> = {
   parseParams: (raw) => objectParams<FinalizeParams>(raw, ['base', 'files']),
   deps: (spec) => [spec.params.base],
   inputFiles: (spec) => spec.params.files,
-  tools: (spec) => ['cp', 'tar', 'dpkg-query', 'systemd-firstboot', 'openssl',
-    ...(list(spec.settings, 'PostInstallationScripts').length + list(spec.settings, 'FinalizeScripts').length > 0 ? ['bwrap'] : [])],
+  tools: (spec) => [...new Set(['cp', 'tar', 'dpkg-query', 'systemd-firstboot', 'openssl', ...treeStepTools(spec.settings),
+    ...(list(spec.settings, 'PostInstallationScripts').length + list(spec.settings, 'FinalizeScripts').length > 0 ? ['bwrap'] : [])])],
   async run(spec, ctx) {
     const unsupported = UNSUPPORTED.filter((name) => list(spec.settings, name).length > 0);
     if (unsupported.length > 0) {

@@ -1,0 +1,20 @@
+// mkosi's "Applying presets": `systemctl --root preset-all` for system units and `--global preset-all` for
+// user units, so the enablement symlinks under /etc/systemd follow the image's preset files.
+import { ok } from '../../errors/result.js';
+import { NODE_ENV } from '../image/node-support.js';
+import { BUILDROOT, isFullSystemImage, runHostTool } from './tree-step.js';
+import type { TreeStep } from './tree-step.js';
+
+export const PRESET_ARGVS = [['systemctl', `--root=${BUILDROOT}`, 'preset-all'], ['systemctl', `--root=${BUILDROOT}`, '--global', 'preset-all']];
+
+export const presets: TreeStep = {
+  tools: ['bwrap', 'systemctl'],
+  applies: isFullSystemImage,
+  async run(ctx) {
+    for (const argv of PRESET_ARGVS) {
+      const r = await runHostTool(ctx, argv, { env: NODE_ENV });
+      if (!r.ok) return r;
+    }
+    return ok(null);
+  },
+};

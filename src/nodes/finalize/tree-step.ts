@@ -1,0 +1,90 @@
+// The shape of the finalize steps that run tools over the image tree (mkosi's run_sysusers, run_tmpfiles,
+// run_preset, run_hwdb, run_depmod, run_locale_gen, configure_ssh): a pure condition, the host tools the
+// step needs (they enter finalize's key), and the effect.
+import { lstat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { err, ok } from '../../errors/result.js';
+import type { Result } from '../../errors/result.js';
+import type { Failure, NodeId } from '../../errors/failures.js';
+import { toNodeFailure } from '../packages/package-failure.js';
+import { runTool } from '../packages/run-tool.js';
+import type { Environment } from '../packages/run-tool.js';
+import type { Settings } from '../types.js';
+import { bool, str } from '../image/image-settings.js';
+import { MINIMAL_ROOT } from '../image/scripts.js';
+
+export interface TreeStepContext {
+  /** The image tree (writable). */
+  readonly root: string;
+  readonly node: NodeId;
+  readonly settings: Settings;
+  readonly signal: AbortSignal;
+  readonly onOutput: (stream: 'stdout' | 'stderr', chunk: string) => void;
+}
+
+export interface TreeStep {
+  /** Host tools the step runs. */
+  readonly tools: readonly string[];
+  /** Pure: whether mkosi runs the step for an image with these settings. */
+  applies(settings: Settings): boolean;
+  run(ctx: TreeStepContext): Promise<Result<null, Failure>>;
+}
+
+/**
+ * mkosi runs its tools over a full image tree only: not for an Overlay= image (it keeps just its changes to
+ * the base trees) and not for the default tools tree. Extension formats are skipped too, but finalize
+ * never sees them (mkb refuses them; finalize's key would need the Format= class once they are built).
+ */
+export function isOverlay(settings: Settings): boolean {
+  return bool(settings, 'Overlay', false);
+}
+
+export function isFullSystemImage(settings: Settings): boolean {
+  return !isOverlay(settings) && str(settings, 'Image') !== 'tools';
+}
+
+/**
+ * Where host tools see the image, as in mkosi. Tools record the paths they read (systemd-hwdb keeps its
+ * source file names in hwdb.bin), so a fixed path keeps the tree independent of where mkb works.
+ */
+export const BUILDROOT = '/buildroot';
+
+export interface HostToolOptions {
+  readonly env: Environment;
+  /** Exit codes that count as success besides 0. */
+  readonly alsoSuccessful?: readonly number[];
+  /** Image files (relative to its root) mounted read-only over the host's, for tools that read them through libc. */
+  readonly overHost?: readonly string[];
+}
+
+/**
+ * Runs one host tool in namespaces over the host's /usr and /etc (read-only), with the image at
+ * /buildroot and no network; a failure becomes the node's, with the command and its last lines.
+ */
+export async function runHostTool(ctx: TreeStepContext, argv: readonly string[], o: HostToolOptions): Promise<Result<null, Failure>> {
+  const overHost: string[] = [];
+  for (const path of o.overHost ?? []) {
+    const source = join(ctx.root, path);
+    if ((await lstat(source).catch(() => undefined))?.isFile() === true) overHost.push('--ro-bind', source, `/${path}`);
+  }
+  const r = await runTool({
+    argv: ['bwrap', '--die-with-parent', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-net', ...MINIMAL_ROOT,
+      '--bind', ctx.root, BUILDROOT, ...overHost, '--', ...argv],
+    env: o.env, signal: ctx.signal, onOutput: ctx.onOutput, missingHint: 'install bubblewrap',
+  });
+  if (r.ok) return ok(null);
+  if (r.error.code === 'COMMAND_FAILED' && r.error.exitCode !== null && (o.alsoSuccessful ?? []).includes(r.error.exitCode)) return ok(null);
+  return err(toNodeFailure(ctx.node, r.error));
+}
+
+/**
+ * Whether the image has an executable `name` in /usr/bin or /usr/sbin (where mkosi looks inside an image),
+ * or in /bin or /sbin of an image without merged /usr. Symlinks count: their targets are image paths.
+ */
+export async function imageHasBinary(root: string, name: string): Promise<boolean> {
+  for (const dir of ['usr/bin', 'usr/sbin', 'bin', 'sbin']) {
+    const st = await lstat(join(root, dir, name)).catch(() => undefined);
+    if (st !== undefined && (st.isSymbolicLink() || (st.isFile() && (st.mode & 0o111) !== 0))) return true;
+  }
+  return false;
+}

@@ -1,0 +1,191 @@
+import { chmod, mkdir, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { ok } from '../../../../src/errors/result.js';
+import { depmodInstalled, depmodIsCurrent, depmodStale, isKernelDir, kernelModuleFilters, kernelVersions } from '../../../../src/nodes/finalize/depmod.js';
+import { HWDB_ARGV, hwdb } from '../../../../src/nodes/finalize/hwdb.js';
+import { localeGen, namesLocales } from '../../../../src/nodes/finalize/locale-gen.js';
+import { PRESET_ARGVS, presets } from '../../../../src/nodes/finalize/presets.js';
+import { ssh, sshMode } from '../../../../src/nodes/finalize/ssh.js';
+import { AFTER_INSTALL, BEFORE_FIRSTBOOT, runTreeSteps, treeStepTools } from '../../../../src/nodes/finalize/system-steps.js';
+import { sysusers, sysusersEnvironment } from '../../../../src/nodes/finalize/sysusers.js';
+import { TMPFILES_ARGV, TMPFILES_SUCCESS, tmpfiles } from '../../../../src/nodes/finalize/tmpfiles.js';
+import type { TreeStep, TreeStepContext } from '../../../../src/nodes/finalize/tree-step.js';
+import { finalizeKind } from '../../../../src/nodes/image/finalize/finalize.js';
+import type { Settings } from '../../../../src/nodes/types.js';
+import { tempDir } from '../../../helpers/temp-dir.js';
+
+const context = (root: string, settings: Settings = {}): TreeStepContext => ({
+  root, node: 'main/finalize', settings, signal: new AbortController().signal, onOutput: () => undefined,
+});
+
+async function touch(path: string, content = '', mtimeSeconds?: number): Promise<void> {
+  await mkdir(join(path, '..'), { recursive: true });
+  await writeFile(path, content);
+  if (mtimeSeconds !== undefined) await utimes(path, mtimeSeconds, mtimeSeconds);
+}
+
+describe('which steps run, in mkosi 27.1\'s order', () => {
+  test('after installation: depmod, then the hardware database; before firstboot: ssh, locales, users, volatile files, presets, depmod', () => {
+    expect(AFTER_INSTALL).toEqual([depmodInstalled, hwdb]);
+    expect(BEFORE_FIRSTBOOT).toEqual([ssh, localeGen, sysusers, tmpfiles, presets, depmodStale]);
+  });
+
+  test('an ordinary image runs every tool over its tree; the host tools enter finalize\'s key', () => {
+    expect(treeStepTools({})).toEqual(['bwrap', 'systemctl', 'systemd-hwdb', 'systemd-sysusers', 'systemd-tmpfiles']);
+    expect(finalizeKind.tools({ kind: 'finalize', image: 'main', settings: {}, params: { base: 'b', files: [] } }))
+      .toEqual(expect.arrayContaining(['systemctl', 'systemd-hwdb', 'systemd-sysusers', 'systemd-tmpfiles']));
+  });
+
+  test('an Overlay= image gets none of them (it keeps only its own changes); Ssh= still writes its units', () => {
+    const overlay = { Overlay: true };
+    expect(treeStepTools(overlay)).toEqual([]);
+    expect([...AFTER_INSTALL, ...BEFORE_FIRSTBOOT].filter((s) => s.applies(overlay))).toEqual([ssh]);
+  });
+
+  test('the tools tree gets locales and Ssh= only', () => {
+    expect([...AFTER_INSTALL, ...BEFORE_FIRSTBOOT].filter((s) => s.applies({ Image: 'tools' }))).toEqual([ssh, localeGen]);
+  });
+
+  test('steps run in order and the first failure stops the rest', async () => {
+    const ran: string[] = [];
+    const step = (name: string, fails = false): TreeStep => ({
+      tools: [], applies: (s) => s['skip'] !== name,
+      run: () => {
+        ran.push(name);
+        return Promise.resolve(fails ? { ok: false, error: { code: 'NODE_FAILED', node: 'n', message: name } } as const : ok(null));
+      },
+    });
+    const r = await runTreeSteps([step('a'), step('b'), step('c', true), step('d')], context('/nonexistent', { skip: 'b' }));
+    expect(r).toMatchObject({ ok: false, error: { message: 'c' } });
+    expect(ran).toEqual(['a', 'c']);
+  });
+});
+
+describe('tool arguments', () => {
+  test('tmpfiles creates and removes for boot, leaving API file systems and temporary directories alone', () => {
+    expect(TMPFILES_ARGV).toEqual(['systemd-tmpfiles', '--root=/buildroot', '--boot', '--create', '--remove',
+      '--exclude-prefix=/tmp', '--exclude-prefix=/var/tmp', '--exclude-prefix=/run', '--exclude-prefix=/proc', '--exclude-prefix=/sys', '--exclude-prefix=/dev']);
+    expect(TMPFILES_SUCCESS).toEqual([65, 73]);
+  });
+
+  test('presets for system units, then for every user; hwdb compiled into /usr; the image is at mkosi\'s /buildroot', () => {
+    expect(PRESET_ARGVS).toEqual([['systemctl', '--root=/buildroot', 'preset-all'], ['systemctl', '--root=/buildroot', '--global', 'preset-all']]);
+    expect(HWDB_ARGV).toEqual(['systemd-hwdb', '--root=/buildroot', '--usr', '--strict', 'update']);
+  });
+
+  test('sysusers sees SourceDateEpoch=, the image identity and Environment=', () => {
+    const env = sysusersEnvironment({ SourceDateEpoch: 1700000000, ImageId: 'img', Environment: { FOO: 'bar' } });
+    expect(env).toMatchObject({ SOURCE_DATE_EPOCH: '1700000000', IMAGE_ID: 'img', FOO: 'bar', SYSTEMD_TMPFILES_FORCE_SUBVOL: '0' });
+    expect(env).not.toHaveProperty('IMAGE_VERSION');
+  });
+});
+
+describe('depmod', () => {
+  test('a kernel directory has more than a lone updates/', () => {
+    expect(isKernelDir([])).toBe(false);
+    expect(isKernelDir(['updates'])).toBe(false);
+    expect(isKernelDir(['updates', 'kernel'])).toBe(true);
+    expect(isKernelDir(['modules.order'])).toBe(true);
+  });
+
+  test('kernel versions are the kernel directories under /usr/lib/modules, sorted', async () => {
+    const root = await tempDir();
+    await mkdir(join(root, 'usr/lib/modules/empty'), { recursive: true });
+    await mkdir(join(root, 'usr/lib/modules/dkms-only/updates'), { recursive: true });
+    await touch(join(root, 'usr/lib/modules/6.2.0/kernel/a.ko'));
+    await touch(join(root, 'usr/lib/modules/6.1.0/kernel/b.ko.xz'));
+    await touch(join(root, 'usr/lib/modules/stray-file'));
+    expect(await kernelVersions(root)).toEqual(['6.1.0', '6.2.0']);
+    expect(await kernelVersions(await tempDir())).toEqual([]);
+  });
+
+  test('indexes are current when all exist and no module is newer than modules.dep', async () => {
+    const dir = join(await tempDir(), '6.1.0');
+    await touch(join(dir, 'kernel/drivers/a.ko.zst'), '', 1000);
+    expect(await depmodIsCurrent(dir)).toBe(false);
+    for (const name of ['modules.dep', 'modules.dep.bin', 'modules.symbols', 'modules.symbols.bin']) await touch(join(dir, name), '', 2000);
+    expect(await depmodIsCurrent(dir)).toBe(true);
+    await touch(join(dir, 'extra/b.ko'), '', 3000);
+    expect(await depmodIsCurrent(dir)).toBe(false);
+  });
+
+  test('kernel module and firmware filters are named when set', () => {
+    expect(kernelModuleFilters({ KernelModules: [], KernelModulesIncludeHost: false })).toEqual([]);
+    expect(kernelModuleFilters({ KernelModulesExclude: ['re:nvidia.*'], FirmwareFiles: ['x'], KernelModulesIncludeHost: true }))
+      .toEqual(['FirmwareFiles', 'KernelModulesExclude', 'KernelModulesIncludeHost']);
+  });
+
+  test('filters are refused for an image with kernels, naming the settings and the kernels', async () => {
+    const root = await tempDir();
+    await touch(join(root, 'usr/lib/modules/6.1.0/kernel/a.ko'));
+    const r = await depmodStale.run(context(root, { KernelModulesExclude: ['.*'] }));
+    expect(r).toMatchObject({ ok: false, error: { code: 'NODE_FAILED', message: expect.stringMatching(/KernelModulesExclude=.*not supported.*6\.1\.0/) } });
+    expect(await depmodStale.run(context(await tempDir(), { KernelModulesExclude: ['.*'] }))).toEqual(ok(null));
+  });
+
+  test('modules without a depmod in the image fail with a hint, as mkosi (which runs the image\'s depmod) would', async () => {
+    const root = await tempDir();
+    await touch(join(root, 'usr/lib/modules/6.1.0/kernel/a.ko'));
+    const r = await depmodInstalled.run(context(root));
+    expect(r).toMatchObject({ ok: false, error: { message: expect.stringContaining('no depmod'), hint: expect.stringContaining('kmod') } });
+  });
+});
+
+describe('locale-gen', () => {
+  test('runs only for a locale.gen that names a locale', () => {
+    expect(namesLocales('# en_US.UTF-8 UTF-8\n\n   \n')).toBe(false);
+    expect(namesLocales('# comment\n  de_DE.UTF-8 UTF-8\n')).toBe(true);
+  });
+
+  test('no locale.gen, or only comments: nothing to do; locales named without locale-gen: a clear error', async () => {
+    const root = await tempDir();
+    expect(await localeGen.run(context(root))).toEqual(ok(null));
+    await touch(join(root, 'etc/locale.gen'), '# en_US.UTF-8 UTF-8\n');
+    expect(await localeGen.run(context(root))).toEqual(ok(null));
+    await writeFile(join(root, 'etc/locale.gen'), 'en_US.UTF-8 UTF-8\n');
+    expect(await localeGen.run(context(root))).toMatchObject({ ok: false, error: { message: expect.stringContaining('no locale-gen'), hint: expect.stringContaining('locales') } });
+  });
+});
+
+describe('Ssh=', () => {
+  const units = (root: string) => readdir(join(root, 'usr/lib/systemd/system')).catch(() => []);
+
+  test('auto is the default; runtime and never change nothing in the image', () => {
+    expect(sshMode({})).toBe('auto');
+    expect(sshMode({ Ssh: 'always' })).toBe('always');
+    expect(ssh.applies({ Ssh: 'runtime' })).toBe(false);
+    expect(ssh.applies({ Ssh: 'never' })).toBe(false);
+  });
+
+  test('auto: nothing without sshd in the image', async () => {
+    const root = await tempDir();
+    expect(await ssh.run(context(root))).toEqual(ok(null));
+    expect(await units(root)).toEqual([]);
+  });
+
+  test('auto with sshd: a vsock socket, its service and a preset enabling the socket', async () => {
+    const root = await tempDir();
+    await touch(join(root, 'usr/sbin/sshd'));
+    await chmod(join(root, 'usr/sbin/sshd'), 0o755);
+    expect(await ssh.run(context(root))).toEqual(ok(null));
+    expect((await units(root)).sort()).toEqual(['ssh.socket', 'ssh@.service']);
+    const socket = await readFile(join(root, 'usr/lib/systemd/system/ssh.socket'), 'utf8');
+    expect(socket).toContain('ListenStream=vsock::22\nAccept=yes\n');
+    expect(socket).toContain('[Install]\nWantedBy=sockets.target\n');
+    expect(await readFile(join(root, 'usr/lib/systemd/system/ssh@.service'), 'utf8')).toContain('ExecStart=sshd -i -o UsePAM=no\n');
+    expect(await readFile(join(root, 'usr/lib/systemd/system-preset/80-mkosi-ssh.preset'), 'utf8')).toBe('enable ssh.socket\n');
+  });
+
+  test('auto with systemd-ssh-generator (systemd ≥ 256): nothing; always: the units even without sshd', async () => {
+    const root = await tempDir();
+    await touch(join(root, 'usr/lib/systemd/system-generators/systemd-ssh-generator'));
+    await touch(join(root, 'usr/sbin/sshd'));
+    await chmod(join(root, 'usr/sbin/sshd'), 0o755);
+    expect(await ssh.run(context(root))).toEqual(ok(null));
+    expect(await units(root)).toEqual([]);
+    const bare = await tempDir();
+    expect(await ssh.run(context(bare, { Ssh: 'always' }))).toEqual(ok(null));
+    expect((await units(bare)).sort()).toEqual(['ssh.socket', 'ssh@.service']);
+  });
+});
