@@ -2,12 +2,15 @@
 // its `irrelevantSettings` (fail closed: a setting named nowhere here is part of every key). Scripts see
 // only keyed settings in $MKOSI_CONFIG, so leaving a setting out of a key can never hide it from a script.
 
-/** Only `vm`, `boot`, `shell`, `ssh` and friends read these; no image content depends on them. */
+/**
+ * Only `vm`, `boot`, `shell`, `ssh` and friends read these; no image content depends on them (SshKey= and
+ * SshCertificate= are what `mkosi ssh` and the VM's credentials use; Ssh= itself does change the image).
+ */
 export const RUNTIME = [
   'BindUser', 'CPUs', 'CXL', 'Console', 'Credentials', 'DiskType', 'Drives', 'Ephemeral', 'Firmware', 'FirmwareVariables',
   'ForwardJournal', 'KVM', 'KernelCommandLineExtra', 'Linux', 'Machine', 'MaxMem', 'QemuArgs', 'RAM', 'Register', 'Removable',
-  'RuntimeBuildSources', 'RuntimeNetwork', 'RuntimeSize', 'RuntimeTrees', 'StorageTargetMode', 'SysupdateDirectory', 'TPM',
-  'VSock', 'VSockCID', 'VirtualMachineMonitor',
+  'RuntimeBuildSources', 'RuntimeNetwork', 'RuntimeSize', 'RuntimeTrees', 'SshCertificate', 'SshKey', 'StorageTargetMode',
+  'SysupdateDirectory', 'TPM', 'VSock', 'VSockCID', 'VirtualMachineMonitor',
 ] as const;
 
 /**
@@ -38,7 +41,7 @@ export const DISK_ONLY = [
 export const FINALIZE_ONLY = [
   'Autologin', 'CleanPackageMetadata', 'ExtraTrees', 'FinalizeScripts', 'Hostname', 'ImageId', 'ImageVersion', 'Keymap',
   'Locale', 'LocaleMessages', 'MachineId', 'PostInstallationScripts', 'RemoveFiles', 'RemovePackages', 'RootPassword',
-  'RootShell', 'Ssh', 'SshCertificate', 'SshKey', 'Timezone', 'VolatilePackageDirectories', 'VolatilePackages',
+  'RootShell', 'Ssh', 'Timezone', 'VolatilePackageDirectories', 'VolatilePackages',
 ] as const;
 
 /** What resolution turns into the lock: stages after `package-lock` key on the lock's digest instead. */

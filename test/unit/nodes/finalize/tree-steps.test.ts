@@ -37,6 +37,13 @@ describe('which steps run, in mkosi 27.1\'s order', () => {
       .toEqual(expect.arrayContaining(['systemctl', 'systemd-hwdb', 'systemd-sysusers', 'systemd-tmpfiles']));
   });
 
+  test('the settings the steps read key finalize; SshKey= and SshCertificate= (runtime only) do not', () => {
+    const read = ['Overlay', 'Image', 'Ssh', 'Environment', 'SourceDateEpoch', 'ImageId', 'ImageVersion',
+      'KernelModules', 'KernelModulesExclude', 'KernelModulesIncludeHost', 'FirmwareFiles', 'FirmwareExclude'];
+    expect(read.filter((name) => finalizeKind.irrelevantSettings.includes(name))).toEqual([]);
+    expect(finalizeKind.irrelevantSettings).toEqual(expect.arrayContaining(['SshKey', 'SshCertificate']));
+  });
+
   test('an Overlay= image gets none of them (it keeps only its own changes); Ssh= still writes its units', () => {
     const overlay = { Overlay: true };
     expect(treeStepTools(overlay)).toEqual([]);
