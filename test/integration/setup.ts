@@ -7,9 +7,14 @@ import { ensureMkosi, mkosiCacheDir } from '../support/mkosi.js';
 /**
  * Debian packages the integration tests use: python3 runs mkosi (its `summary` needs nothing else),
  * apt and dpkg fetch and unpack it, the keyring verifies the sid index; bubblewrap runs package managers and
- * scripts in namespaces, apt-utils builds local repositories (apt-ftparchive).
+ * scripts in namespaces, apt-utils builds local repositories (apt-ftparchive). systemd (sysusers, tmpfiles,
+ * systemctl) and udev (systemd-hwdb) are the tools finalize runs over images; binutils assembles a test
+ * kernel module.
  */
-export const HOST_PACKAGES = ['python3', 'apt', 'dpkg', 'debian-archive-keyring', 'ca-certificates', 'bubblewrap', 'apt-utils', 'attr', 'cpio', 'zstd', 'xz-utils'] as const;
+export const HOST_PACKAGES = [
+  'python3', 'apt', 'dpkg', 'debian-archive-keyring', 'ca-certificates', 'bubblewrap', 'apt-utils', 'attr', 'cpio', 'zstd', 'xz-utils',
+  'systemd', 'udev', 'binutils',
+] as const;
 
 export const skipIntegration = (): boolean => process.env['MKB_SKIP_INTEGRATION'] === '1';
 
