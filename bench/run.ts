@@ -51,7 +51,28 @@ async function main(): Promise<void> {
   let workspace: Promise<BuildWorkspace> | undefined;
   const pairScenarios: readonly PairScenario[] = [configLoadScenario, ...buildScenarios(() => (workspace ??= createBuildWorkspace(log)))];
   const pairs: PairResult[] = [];
+  const micro: MicroResult[] = [];
   const failures: string[] = [];
+  let workspaceNotes: readonly string[] = [];
+  // Written after every scenario, so that a long run that is stopped still leaves what it measured.
+  const startedAt = new Date().toISOString();
+  const save = async (complete: boolean): Promise<string> => {
+    const cpu = cpus()[0];
+    const report: BenchReport = {
+      date: startedAt, complete,
+      machine: { cpus: cpu?.model ?? 'unknown', cores: cpus().length, memoryGiB: totalmem() / 1024 ** 3, kernel: release(), node: process.version },
+      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+      pairs, micro, notes: [...workspaceNotes, ...failures],
+    };
+    const markdown = renderMarkdown(report);
+    const resultsDir = join(repoRoot(), 'bench', 'results');
+    await mkdir(resultsDir, { recursive: true });
+    const stamp = startedAt.slice(0, 19).replaceAll(':', '-');
+    await writeFile(join(resultsDir, `${stamp}.json`), JSON.stringify(report, null, 2) + '\n');
+    await writeFile(join(resultsDir, `${stamp}.md`), markdown);
+    return markdown;
+  };
+
   for (const scenario of pairScenarios.filter((s) => wanted(s.id))) {
     log(`‣ ${scenario.title}`);
     const scenarioRounds = rounds ?? (scenario.rounds === undefined ? (quick ? 3 : 9) : scenario.rounds[quick ? 'quick' : 'full']);
@@ -63,11 +84,10 @@ async function main(): Promise<void> {
       log(`  ${scenario.id} failed: ${message}`);
       failures.push(`${scenario.id} FAILED, no figures: ${withoutHosts(message.trim().split('\n').slice(-12).join(' ⏎ '))}`);
     }
+    workspaceNotes = (await workspace?.then((w) => w.notes, () => undefined)) ?? [];
+    await save(false);
   }
-  const ready = await workspace?.then((w) => w, () => undefined);
-  await ready?.dispose();
-  const notes = [...(ready?.notes ?? []), ...failures];
-  const micro: MicroResult[] = [];
+  await (await workspace?.then((w) => w, () => undefined))?.dispose();
   if (wanted('hashing')) micro.push(...(await hashingBenchmarks({ quick })));
   if (wanted('planning')) {
     log('‣ planning 100 images');
@@ -83,21 +103,7 @@ async function main(): Promise<void> {
       reference: { label: "bare `node -e ''`", value: noop.bareNode.median }, goal: 'within 150 ms of bare Node',
     });
   }
-
-  const date = new Date().toISOString();
-  const cpu = cpus()[0];
-  const report: BenchReport = {
-    date,
-    machine: { cpus: cpu?.model ?? 'unknown', cores: cpus().length, memoryGiB: totalmem() / 1024 ** 3, kernel: release(), node: process.version },
-    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-    pairs, micro, notes,
-  };
-  const markdown = renderMarkdown(report);
-  const resultsDir = join(repoRoot(), 'bench', 'results');
-  await mkdir(resultsDir, { recursive: true });
-  const stamp = date.slice(0, 19).replaceAll(':', '-');
-  await writeFile(join(resultsDir, `${stamp}.json`), JSON.stringify(report, null, 2) + '\n');
-  await writeFile(join(resultsDir, `${stamp}.md`), markdown);
+  const markdown = await save(true);
   if (options.readme) await updateReadme(join(repoRoot(), 'README.md'), markdown);
   log('\n' + markdown);
 }

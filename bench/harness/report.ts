@@ -3,6 +3,8 @@ import type { MicroResult, PairResult } from './types.js';
 
 export interface BenchReport {
   readonly date: string;
+  /** False while the run is still going (or was stopped): the file holds the scenarios measured so far. */
+  readonly complete: boolean;
   readonly machine: { readonly cpus: string; readonly cores: number; readonly memoryGiB: number; readonly kernel: string; readonly node: string };
   readonly command: string;
   readonly pairs: readonly PairResult[];
@@ -16,7 +18,8 @@ const fmt = (n: number, digits = 0): string => n.toFixed(digits);
 export function renderMarkdown(report: BenchReport): string {
   const m = report.machine;
   const lines = [
-    `Measured ${report.date} on ${m.cores} × ${m.cpus}, ${fmt(m.memoryGiB)} GiB, Linux ${m.kernel}, Node ${m.node}, with \`${report.command}\`.`,
+    `Measured ${report.date} on ${m.cores} × ${m.cpus}, ${fmt(m.memoryGiB)} GiB, Linux ${m.kernel}, Node ${m.node}, with \`${report.command}\``
+      + `${report.complete ? '.' : ' (partial: the run had not finished all scenarios when this was written).'}`,
     '',
   ];
   if (report.pairs.length > 0) {
