@@ -21,6 +21,7 @@ import type { OutputParams } from './output/output.js';
 import type { PackageDeltaParams } from './package-delta/package-delta.js';
 import type { PackageLockParams } from './package-lock/package-lock.js';
 import type { RepoMetadataParams } from './repo-metadata/repo-metadata.js';
+import type { ScriptAptParams } from './script-apt.js';
 import { rootRelative } from './trees.js';
 
 const DISTRIBUTIONS: Readonly<Record<string, AptDistribution>> = { debian, ubuntu, kali };
@@ -103,17 +104,22 @@ function imageChain(o: PlanImagesOptions, image: Settings, metadata: string, arc
   const added = previous === undefined || previous.length === 0 || !previous.every((p) => wanted.includes(p)) ? []
     : wanted.filter((p) => !previous.includes(p));
   const baseSettings: Settings = added.length === 0 ? settings : { ...settings, Packages: [...previous ?? []] };
+  // Scripts may install packages (mkosi-install): from the build's repositories, so the metadata is an input.
+  const scriptApt = (settings: readonly string[]): { scriptApt?: ScriptAptParams } =>
+    (settings.some((n) => list(image, n).length > 0) ? { scriptApt: { metadata, architecture } } : {});
   const base: BaseInstallParams = {
     lock: id('package-lock'), metadata,
     files: rel([...trees(image, 'SkeletonTrees').map((t) => t.source), ...list(image, 'PrepareScripts')]),
+    ...scriptApt(['PrepareScripts']),
   };
   const sources = imageSources(o, image, distro);
   const fin: FinalizeParams = {
     base: id('base-install'),
     files: rel([...trees(image, 'ExtraTrees').map((t) => t.source), ...list(image, 'PostInstallationScripts'), ...list(image, 'FinalizeScripts')]),
     ...(sources === undefined ? {} : { imageSources: sources }),
+    ...scriptApt(['PostInstallationScripts', 'FinalizeScripts']),
   };
-  const out: OutputParams = { tree: id('finalize') };
+  const out: OutputParams = { tree: id('finalize'), files: rel(list(image, 'PostOutputScripts')) };
   const node = (stage: string, params: unknown, s: Settings = settings): NodeInput => ({ id: id(stage), spec: { kind: stage, image: name, settings: s, params } });
   if (added.length === 0) return [node('package-lock', lock), node('base-install', base), node('finalize', fin), node('output', out)];
   const delta: PackageDeltaParams = { metadata, base: id('base-install'), architecture, packages: added };

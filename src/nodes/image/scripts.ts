@@ -1,35 +1,54 @@
-// Runs a stage's user scripts (prepare, postinst, finalize) with mkosi's environment variables and paths, in
-// namespaces (bubblewrap) over a minimal root: the host's /usr and /etc read-only, the image at /buildroot,
-// the sources at /work/src, $OUTPUTDIR at /work/out, the script at /work/<stage>; no network unless
-// WithNetwork=yes (prepare: always). Fixed paths keep what scripts write independent of where mkb works.
+// Runs user scripts with mkosi's environment variables and paths, in namespaces (bubblewrap) over a minimal
+// root: the host's /usr and /etc read-only, the image at /buildroot, the sources at /work/src, $OUTPUTDIR at
+// /work/out, the script at /work/<kind>, mkosi's helpers at /scripts (script-helpers.ts); network as
+// scriptNetwork() says. Fixed paths keep what scripts write independent of where mkb works.
 // Difference from mkosi: $MKOSI_CONFIG holds only the settings in the stage's key.
 import { lstat, mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { err, ok } from '../../errors/result.js';
 import type { Result } from '../../errors/result.js';
 import type { Failure, NodeId } from '../../errors/failures.js';
+import type { AptSettings } from '../packages/package-manager/apt/apt-config.js';
 import { settingsPreimage } from '../settings-preimage.js';
 import { toNodeFailure } from '../packages/package-failure.js';
 import { runTool } from '../packages/run-tool.js';
 import type { NodeKind, Settings } from '../types.js';
-import { bool, list, num, str, trees } from './image-settings.js';
+import { trees } from './image-settings.js';
 import { NODE_ENV } from './node-support.js';
+import { SANDBOX, scriptArguments, scriptEnvironment, scriptNetwork, scriptPath } from './script-environment.js';
+import type { ScriptKind } from './script-environment.js';
+import { HELPER_APT, writeHelperAptScratch, writeHelpers } from './script-helpers.js';
 
-export type ScriptStage = 'prepare' | 'postinst' | 'finalize';
+
+/** The repositories and package cache mkosi-install and friends use (the build's own). */
+export interface ScriptApt {
+  /** A metadata snapshot (the repo-metadata node's tree). */
+  readonly metadata: string;
+  /** The shared package download cache. */
+  readonly archives: string;
+  readonly settings: AptSettings;
+}
 
 export interface RunScriptsOptions {
-  readonly stage: ScriptStage;
+  readonly stage: ScriptKind;
   readonly scripts: readonly string[];
   readonly kind: Pick<NodeKind<unknown>, 'irrelevantSettings'>;
   readonly settings: Settings;
   readonly node: NodeId;
-  readonly buildroot: string;
-  /** $OUTPUTDIR (postinst and finalize). */
+  /** The image tree at /buildroot (every stage but postoutput). */
+  readonly buildroot?: string;
+  /** $OUTPUTDIR (postinst, finalize, postoutput). */
   readonly outputDir?: string;
-  /** A scratch directory for $MKOSI_CONFIG, $PACKAGEDIR and $ARTIFACTDIR. */
+  /** A scratch directory for $MKOSI_CONFIG, $PACKAGEDIR, $ARTIFACTDIR and the helpers. */
   readonly scratch: string;
   /** Plan root: $SRCDIR when BuildSources= names nothing. */
   readonly root: string;
+  /** What mkosi-install and the apt wrappers install from; without it they are not on $PATH. */
+  readonly apt?: ScriptApt;
+  /** Who runs the build and how (`$MKOSI_UID`, `$MKOSI_GID`, `$MKOSI_DEBUG`); default root, no debug. */
+  readonly caller?: { readonly uid: number; readonly gid: number; readonly debug: boolean };
+  /** Sync scripts: the caller's environment, passed through under mkosi's variables. */
+  readonly host?: Readonly<Record<string, string>>;
   readonly signal: AbortSignal;
   readonly onOutput: (stream: 'stdout' | 'stderr', chunk: string) => void;
 }
@@ -38,87 +57,78 @@ function sourceDir(settings: Settings, root: string): string {
   return trees(settings, 'BuildSources')[0]?.source ?? root;
 }
 
-/** mkosi's script environment for `stage` (reference §6.2), from the stage's settings. */
-export function scriptEnvironment(o: RunScriptsOptions): Record<string, string> {
-  const s = o.settings;
-  const env: Record<string, string> = {
-    ...NODE_ENV,
-    SYSTEMD_TMPFILES_FORCE_SUBVOL: '0', TERM: 'dumb',
-    DISTRIBUTION: str(s, 'Distribution') ?? 'custom', RELEASE: str(s, 'Release') ?? '',
-    ARCHITECTURE: str(s, 'Architecture') ?? 'x86-64', DISTRIBUTION_ARCHITECTURE: str(s, 'Architecture') === 'x86-64' ? 'amd64' : str(s, 'Architecture') ?? '',
-    SRCDIR: '/work/src', CHROOT_SRCDIR: '/work/src',
-    MKOSI_UID: '0', MKOSI_GID: '0', MKOSI_DEBUG: '0', MKOSI_CONFIG: '/work/config.json',
-    BUILDROOT: '/buildroot', SCRIPT: `/work/${o.stage}`, CHROOT_SCRIPT: `/work/${o.stage}`,
-    PACKAGEDIR: '/work/packages', ARTIFACTDIR: '/work/artifacts',
-    WITH_NETWORK: o.stage === 'prepare' || bool(s, 'WithNetwork', false) ? '1' : '0',
-  };
-  const profiles = list(s, 'Profiles');
-  if (profiles.length > 0) env['PROFILES'] = profiles.join(' ');
-  const epoch = num(s, 'SourceDateEpoch');
-  if (epoch !== undefined) env['SOURCE_DATE_EPOCH'] = String(epoch);
-  if (o.stage !== 'prepare') {
-    const id = str(s, 'ImageId');
-    const version = str(s, 'ImageVersion');
-    if (id !== undefined) env['IMAGE_ID'] = id;
-    if (version !== undefined) env['IMAGE_VERSION'] = version;
-  }
-  if (o.stage === 'prepare') {
-    env['WITH_DOCS'] = bool(s, 'WithDocs', true) ? '1' : '0';
-    env['WITH_TESTS'] = bool(s, 'WithTests', true) ? '1' : '0';
-  }
-  if (o.outputDir !== undefined) {
-    env['OUTPUTDIR'] = '/work/out';
-    env['CHROOT_OUTPUTDIR'] = '/work/out';
-  }
-  const user = s['Environment'];
-  if (typeof user === 'object' && user !== null && !Array.isArray(user)) {
-    for (const [k, v] of Object.entries(user)) if (typeof v === 'string') env[k] = v;
-  }
-  return env;
-}
-
 /** The host's tools, read-only, with the API file systems and the usual merged-/usr links. */
 export const MINIMAL_ROOT = [
   '--ro-bind', '/usr', '/usr', '--ro-bind', '/etc', '/etc', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/sbin', '/sbin',
   '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp',
-  '--tmpfs', '/run', '--tmpfs', '/var/tmp', '--dir', '/work',
+  '--tmpfs', '/run', '--tmpfs', '/var/tmp', '--ro-bind', '/sys', '/sys', '--dir', '/work',
 ];
+
+/** Sync scripts also see the users' home directories, read-only, as mkosi's do (git credentials, ssh keys). */
+const SYNC_EXTRA = ['--ro-bind-try', '/home', '/home'];
 
 /** What mkosi's chroot sandbox sets for scripts inside the image. */
 const CHROOT_ENV = { BUILDROOT: '/', container: 'mkosi', HOME: '/', PATH: '/usr/bin:/usr/sbin' } as const;
 
+const exists = async (path: string): Promise<boolean> => lstat(path).then(() => true, () => false);
+
+interface ScratchMounts {
+  readonly binds: [string, string][];
+  readonly roBinds: [string, string][];
+  /** The helpers and their apt state: not mounted for `.chroot` scripts, which run inside the image. */
+  readonly helpers: [string, string, 'bind' | 'ro-bind'][];
+}
+
+/** Writes $MKOSI_CONFIG, $PACKAGEDIR, $ARTIFACTDIR and the helpers; returns the mounts they need. */
+async function prepareScratch(o: RunScriptsOptions, network: boolean): Promise<ScratchMounts> {
+  const at = (name: string): string => join(o.scratch, name);
+  await mkdir(at('packages'), { recursive: true });
+  await mkdir(at('artifacts'), { recursive: true });
+  await writeFile(at('config.json'), JSON.stringify(settingsPreimage(o.kind, o.settings), null, 4));
+  const inImage = o.buildroot !== undefined;
+  await writeHelpers({ dir: at('helpers'), network, inImage, ...(inImage && o.apt !== undefined ? { apt: o.apt.settings } : {}) });
+  const binds: [string, string][] = [[at('packages'), SANDBOX.packages], [at('artifacts'), SANDBOX.artifacts]];
+  const helpers: [string, string, 'bind' | 'ro-bind'][] = [[at('helpers'), SANDBOX.helpers, 'ro-bind']];
+  if (inImage && o.apt !== undefined) {
+    await writeHelperAptScratch(at('apt'));
+    await mkdir(join(o.apt.archives, 'partial'), { recursive: true });
+    helpers.push([o.apt.archives, HELPER_APT.archives, 'bind'], [at('apt'), HELPER_APT.scratch, 'bind'], [o.apt.metadata, HELPER_APT.metadata, 'ro-bind']);
+  }
+  return { binds, roBinds: [[at('config.json'), SANDBOX.config]], helpers };
+}
+
 /** Runs `scripts` in order; the first failure names the script, its exit code and its last lines. */
 export async function runScripts(o: RunScriptsOptions): Promise<Result<null, Failure>> {
   if (o.scripts.length === 0) return ok(null);
-  const config = join(o.scratch, 'config.json');
-  const packages = join(o.scratch, 'packages');
-  const artifacts = join(o.scratch, 'artifacts');
-  await mkdir(packages, { recursive: true });
-  await mkdir(artifacts, { recursive: true });
-  await writeFile(config, JSON.stringify(settingsPreimage(o.kind, o.settings), null, 4));
-  const network = o.stage === 'prepare' || bool(o.settings, 'WithNetwork', false);
-  const hostEnv = scriptEnvironment(o);
-  const workExisted = await lstat(join(o.buildroot, 'work')).then(() => true, () => false);
+  const network = scriptNetwork(o.stage, o.settings);
+  const { binds, roBinds, helpers } = await prepareScratch(o, network);
+  const caller = o.caller ?? { uid: 0, gid: 0, debug: false };
+  const hostEnv = {
+    ...scriptEnvironment({ kind: o.stage, settings: o.settings, ...caller, identity: o.stage !== 'prepare', ...(o.host === undefined ? {} : { host: o.host }) }),
+    PATH: `${SANDBOX.helpers}:${NODE_ENV['PATH'] ?? '/usr/bin:/usr/sbin'}`,
+  };
+  const workExisted = o.buildroot !== undefined && await exists(join(o.buildroot, 'work'));
   for (const script of o.scripts) {
-    const args = o.stage === 'finalize' ? [] : ['final'];
     // `.chroot` scripts run inside the image: it becomes `/`, with the same /work mounts.
-    const chroot = script.endsWith('.chroot');
-    const binds: [string, string][] = [
-      ...(chroot ? [] : [[o.buildroot, '/buildroot'] as [string, string]]),
-      [sourceDir(o.settings, o.root), '/work/src'], [packages, '/work/packages'], [artifacts, '/work/artifacts'],
-      ...(o.outputDir === undefined ? [] : [[o.outputDir, '/work/out'] as [string, string]]),
+    const chroot = o.buildroot !== undefined && script.endsWith('.chroot');
+    const all: [string, string][] = [
+      ...(o.buildroot === undefined || chroot ? [] : [[o.buildroot, SANDBOX.buildroot] as [string, string]]),
+      [sourceDir(o.settings, o.root), SANDBOX.src], ...binds,
+      ...(o.outputDir === undefined ? [] : [[o.outputDir, SANDBOX.out] as [string, string]]),
     ];
-    const root = chroot ? ['--bind', o.buildroot, '/', '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--tmpfs', '/run'] : MINIMAL_ROOT;
-    const env = chroot ? { ...hostEnv, ...CHROOT_ENV } : hostEnv;
+    const root = chroot && o.buildroot !== undefined
+      ? ['--bind', o.buildroot, '/', '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--tmpfs', '/run']
+      : [...MINIMAL_ROOT, ...(o.stage === 'sync' ? SYNC_EXTRA : [])];
     const r = await runTool({
       argv: ['bwrap', '--die-with-parent', '--unshare-pid', '--unshare-ipc', '--unshare-uts', ...(network ? [] : ['--unshare-net']),
-        ...root, ...binds.flatMap(([from, to]) => ['--bind', from, to]),
-        '--ro-bind', config, '/work/config.json', '--ro-bind', script, `/work/${o.stage}`,
-        '--chdir', '/work/src', '--', `/work/${o.stage}`, ...args],
-      env, signal: o.signal, onOutput: o.onOutput, missingHint: 'install bubblewrap',
+        ...root, ...all.flatMap(([from, to]) => ['--bind', from, to]),
+        ...roBinds.flatMap(([from, to]) => ['--ro-bind', from, to]), ...(chroot ? [] : helpers.flatMap(([from, to, how]) => [`--${how}`, from, to])),
+        '--ro-bind', script, scriptPath(o.stage),
+        '--chdir', SANDBOX.src, '--', scriptPath(o.stage), ...scriptArguments(o.stage)],
+      env: chroot ? { ...hostEnv, ...CHROOT_ENV } : hostEnv, signal: o.signal, onOutput: o.onOutput, missingHint: 'install bubblewrap',
     });
-    // The mount points a chroot script needed are not part of the image.
-    if (chroot && !workExisted) await rm(join(o.buildroot, 'work'), { recursive: true, force: true });
+    // The mount points a chroot script or mkosi-chroot needed are not part of the image.
+    if (o.buildroot !== undefined && !workExisted) await rm(join(o.buildroot, 'work'), { recursive: true, force: true });
     if (!r.ok) {
       const f = toNodeFailure(o.node, r.error);
       if (f.code === 'NODE_COMMAND_FAILED') {

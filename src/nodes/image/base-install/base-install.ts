@@ -13,6 +13,8 @@ import { bool, list, num, trees } from '../image-settings.js';
 import { DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, OUTPUT_ONLY, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
 import { NODE_ENV, objectParams } from '../node-support.js';
 import { LOCK_FILE } from '../package-lock/package-lock.js';
+import { scriptApt, SCRIPT_APT_SETTINGS } from '../script-apt.js';
+import type { ScriptAptParams } from '../script-apt.js';
 import { runScripts } from '../scripts.js';
 import { copyTrees } from '../trees.js';
 import { lockRepository } from './lock-repository.js';
@@ -25,6 +27,8 @@ export interface BaseInstallParams {
   readonly metadata: NodeId;
   /** SkeletonTrees= sources and PrepareScripts=, relative to the plan root (their digests enter the key). */
   readonly files: readonly string[];
+  /** Set when prepare scripts exist: mkosi-install in them installs from this metadata. */
+  readonly scriptApt?: ScriptAptParams;
 }
 
 /** What only records this particular run (logs, caches, backup files): left out so trees compare equal. */
@@ -40,17 +44,20 @@ async function removeRunLeftovers(root: string): Promise<void> {
 
 export const baseInstallKind: NodeKind<BaseInstallParams> = {
   kind: 'base-install',
-  version: 5,
-  // Package lists, mirrors and repositories reach this stage through the lock's digest.
-  irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, RESOLUTION),
+  version: 6,
+  // Package lists, mirrors and repositories reach this stage through the lock's digest (the script helpers' apt
+  // settings stay keyed).
+  irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, RESOLUTION.filter((n) => !(SCRIPT_APT_SETTINGS as readonly string[]).includes(n))),
   env: [],
   reproducible: false,
   cacheable: true,
   weight: 2,
   parseParams: (raw) => objectParams<BaseInstallParams>(raw, ['lock', 'metadata', 'files']),
-  deps: (spec) => [spec.params.lock, spec.params.metadata],
-  // The lock pins every file by sha256; the metadata only says where to download the ones not cached.
-  unkeyedDeps: (spec) => [spec.params.metadata],
+  deps: (spec) => [spec.params.lock, spec.params.metadata,
+    ...(spec.params.scriptApt === undefined || spec.params.scriptApt.metadata === spec.params.metadata ? [] : [spec.params.scriptApt.metadata])],
+  // The lock pins every file by sha256; the metadata only says where to download the ones not cached, unless
+  // prepare scripts may install from it (mkosi-install): then it is keyed.
+  unkeyedDeps: (spec) => (spec.params.scriptApt === undefined ? [spec.params.metadata] : []),
   inputFiles: (spec) => spec.params.files,
   tools: (spec) => ['apt-get', 'dpkg', 'dpkg-deb', 'tar', 'apt-ftparchive', ...(list(spec.settings, 'PrepareScripts').length > 0 ? ['bwrap'] : [])],
   async run(spec, ctx) {
@@ -82,7 +89,9 @@ export const baseInstallKind: NodeKind<BaseInstallParams> = {
         onOutput: (stream, chunk) => ctx.output(stream, chunk),
       });
       if (!installed.ok) return err(toNodeFailure(ctx.node, installed.error));
+      const apt = await scriptApt(spec, spec.params.scriptApt, ctx.deps);
       const prepared = await runScripts({
+        ...(apt === undefined ? {} : { apt }),
         stage: 'prepare', scripts: list(spec.settings, 'PrepareScripts'), kind: baseInstallKind, settings: spec.settings, node: ctx.node,
         buildroot: root, scratch: join(scratch, 'scripts'), root: ctx.root, signal: ctx.signal, onOutput: ctx.output,
       });

@@ -20,6 +20,8 @@ import type { NodeKind, RunContext } from '../../types.js';
 import { bool, cleanPackageMetadata, list, num, str, trees } from '../image-settings.js';
 import { BASE_ONLY, DISK_ONLY, HOST_LOCAL, OUTPUT_ONLY, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
 import { copyDependencyRoot, NODE_ENV, objectParams } from '../node-support.js';
+import { scriptApt, SCRIPT_APT_SETTINGS } from '../script-apt.js';
+import type { ScriptAptParams } from '../script-apt.js';
 import { runScripts } from '../scripts.js';
 import { copyTrees } from '../trees.js';
 import { clampShadowDates, runFirstboot, writeMachineId } from './firstboot.js';
@@ -31,6 +33,8 @@ export interface FinalizeParams {
   readonly files: readonly string[];
   /** The apt sources an image with apt keeps (the distribution's defaults, never the build's mirror). */
   readonly imageSources?: { readonly release: string; readonly repositories: readonly AptRepository[] };
+  /** Set when postinst or finalize scripts exist: mkosi-install in them installs from this metadata. */
+  readonly scriptApt?: ScriptAptParams;
 }
 
 /** Settings this kind does not implement yet: refusing them beats building an image without them. */
@@ -60,7 +64,9 @@ async function recordPackages(root: string, meta: string, signal: AbortSignal): 
 async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0], ctx: RunContext, root: string, out: string): Promise<ReturnType<NodeKind['run']>> {
   const s = spec.settings;
   const scratch = join(ctx.outDir, 'scratch');
+  const apt = await scriptApt(spec, spec.params.scriptApt, ctx.deps);
   const scripts = (stage: 'postinst' | 'finalize', setting: string) => runScripts({
+    ...(apt === undefined ? {} : { apt }),
     stage, scripts: list(s, setting), kind: finalizeKind, settings: s, node: ctx.node, buildroot: root, outputDir: out,
     scratch: join(scratch, stage), root: ctx.root, signal: ctx.signal, onOutput: ctx.output,
   });
@@ -99,15 +105,17 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
 
 export const finalizeKind: NodeKind<FinalizeParams> = {
   kind: 'finalize',
-  version: 5,
-  // Package lists and skeleton trees reach this stage through the base tree's digest; the output format does not reach it at all.
-  irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, RESOLUTION, BASE_ONLY),
+  version: 6,
+  // Package lists and skeleton trees reach this stage through the base tree's digest; the output format does not
+  // reach it at all. The script helpers' apt settings stay keyed.
+  irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY,
+    [...RESOLUTION, ...BASE_ONLY].filter((n) => !(SCRIPT_APT_SETTINGS as readonly string[]).includes(n))),
   env: [],
   reproducible: true,
   cacheable: true,
   weight: 1,
   parseParams: (raw) => objectParams<FinalizeParams>(raw, ['base', 'files']),
-  deps: (spec) => [spec.params.base],
+  deps: (spec) => [spec.params.base, ...(spec.params.scriptApt === undefined ? [] : [spec.params.scriptApt.metadata])],
   inputFiles: (spec) => spec.params.files,
   tools: (spec) => [...new Set(['cp', 'tar', 'dpkg-query', 'systemd-firstboot', 'openssl', ...treeStepTools(spec.settings),
     ...(list(spec.settings, 'PostInstallationScripts').length + list(spec.settings, 'FinalizeScripts').length > 0 ? ['bwrap'] : [])])],

@@ -3,20 +3,23 @@
 // (ManifestFormat=json) and the `<Output>` symlink. The node's tree is exactly what gets published.
 import { cp, mkdir, readdir, rename, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { err, ok } from '../../../errors/result.js';
+import { err } from '../../../errors/result.js';
 import type { NodeId } from '../../../errors/failures.js';
 import { clampMtimes } from '../../finalize/clamp-mtimes.js';
 import { compressFile, writeCpio, writeTar } from '../../output/archive.js';
-import type { NodeKind, RunContext } from '../../types.js';
+import type { NodeKind, RunContext, RunResult, Settings } from '../../types.js';
 import { list, num, str } from '../image-settings.js';
 import { BASE_ONLY, DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
 import { copyDependencyRoot, objectParams } from '../node-support.js';
+import { runScripts } from '../scripts.js';
 import { SUPPORTED_FORMATS, compression, outputFileName, writeChecksums, writeManifest } from './output-files.js';
 import type { OutputFormat } from './output-files.js';
 
 export interface OutputParams {
   /** The finalize node. */
   readonly tree: NodeId;
+  /** PostOutputScripts=, relative to the plan root (their digests enter the key). */
+  readonly files?: readonly string[];
 }
 
 /** The manifest names the image and its version; nothing else the finalize stage reads reaches the output. */
@@ -47,7 +50,7 @@ async function packArchive(options: { ctx: RunContext; format: 'tar' | 'cpio'; n
 
 export const outputKind: NodeKind<OutputParams> = {
   kind: 'output',
-  version: 1,
+  version: 2,
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, DISK_ONLY, RESOLUTION, BASE_ONLY, FINALIZE_ONLY.filter((n) => !READ_HERE.has(n)),
     // Where the output is published, not what it is.
     ['OutputDirectory', 'OutputMode']),
@@ -57,11 +60,11 @@ export const outputKind: NodeKind<OutputParams> = {
   weight: 1,
   parseParams: (raw) => objectParams<OutputParams>(raw, ['tree']),
   deps: (spec) => [spec.params.tree],
-  inputFiles: () => [],
+  inputFiles: (spec) => spec.params.files ?? [],
   tools: (spec) => {
     const format = str(spec.settings, 'Format');
     const comp = compression(spec.settings);
-    return [...(format === 'tar' ? ['tar'] : format === 'cpio' ? ['cpio', 'cp'] : ['cp']),
+    return [...(list(spec.settings, 'PostOutputScripts').length > 0 ? ['bwrap'] : []),...(format === 'tar' ? ['tar'] : format === 'cpio' ? ['cpio', 'cp'] : ['cp']),
       ...(format === 'tar' || format === 'cpio' ? [comp === 'gz' ? 'gzip' : comp === 'none' ? [] : comp].flat() : [])];
   },
   async run(spec, ctx) {
@@ -70,9 +73,8 @@ export const outputKind: NodeKind<OutputParams> = {
     if (!SUPPORTED_FORMATS.includes(format)) {
       return err({ code: 'NODE_FAILED', node: ctx.node, message: `Format=${format} is not supported by mkb yet (supported: ${SUPPORTED_FORMATS.join(', ')})`, hint: 'build this image with mkosi 27.1 for now' });
     }
-    const unsupported = ['PostOutputScripts'].filter((n) => list(s, n).length > 0).concat(s['Sign'] === true ? ['Sign'] : []);
-    if (unsupported.length > 0) return err({ code: 'NODE_FAILED', node: ctx.node, message: `${unsupported.join('=, ')}= not supported by mkb yet` });
-    if (format === 'none') return ok(null);
+    if (s['Sign'] === true) return err({ code: 'NODE_FAILED', node: ctx.node, message: 'Sign= not supported by mkb yet' });
+    if (format === 'none') return postOutput(spec.settings, ctx);
     const tree = ctx.deps[0];
     if (tree === undefined) return err({ code: 'NODE_FAILED', node: ctx.node, message: 'output needs its finalize dependency' });
     const output = str(s, 'Output') ?? 'image';
@@ -95,6 +97,19 @@ export const outputKind: NodeKind<OutputParams> = {
     if (s['Checksum'] === true) await writeChecksums(ctx.outDir, output);
     if (name !== output) await symlink(name, join(ctx.outDir, output));
     await mkdir(ctx.outDir, { recursive: true });
-    return ok(null);
+    return postOutput(spec.settings, ctx);
   },
 };
+
+/** Post-output scripts see the finished outputs in $OUTPUTDIR; what they leave there is published too. */
+async function postOutput(settings: Settings, ctx: RunContext): Promise<RunResult> {
+  const scratch = `${ctx.outDir}.postoutput`;
+  try {
+    return await runScripts({
+      stage: 'postoutput', scripts: list(settings, 'PostOutputScripts'), kind: outputKind, settings, node: ctx.node,
+      outputDir: ctx.outDir, scratch, root: ctx.root, signal: ctx.signal, onOutput: ctx.output,
+    });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

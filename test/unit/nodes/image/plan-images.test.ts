@@ -50,14 +50,22 @@ describe('planImages: one chain per image, repository metadata shared', () => {
     const metadata = ids.find((id) => id.startsWith('repo-metadata/debian-bookworm-amd64-'));
     expect(metadata).toBeDefined();
     expect(node(p, 'main/package-lock').spec.params).toMatchObject({ metadata, architecture: 'amd64' });
-    expect(node(p, 'main/base-install').spec.params).toEqual({ lock: 'main/package-lock', metadata, files: ['mkosi.prepare'] });
-    expect(node(p, 'main/finalize').spec.params).toMatchObject({ base: 'main/base-install', files: ['mkosi.extra', 'mkosi.postinst'] });
+    // Scripts may call mkosi-install: the stages running them read the build's metadata.
+    expect(node(p, 'main/base-install').spec.params).toEqual({ lock: 'main/package-lock', metadata, files: ['mkosi.prepare'], scriptApt: { metadata, architecture: 'amd64' } });
+    expect(node(p, 'main/finalize').spec.params).toMatchObject({ base: 'main/base-install', files: ['mkosi.extra', 'mkosi.postinst'], scriptApt: { metadata, architecture: 'amd64' } });
     // An image with apt keeps the distribution's default sources, deb and deb-src, whatever Mirror= the build used.
     expect(node(p, 'main/finalize').spec.params).toMatchObject({
       imageSources: { release: 'bookworm', repositories: expect.arrayContaining([expect.objectContaining({ uri: 'http://archive.example.invalid/debian', types: ['deb', 'deb-src'] })]) },
     });
-    expect(node(p, 'main/output').spec.params).toEqual({ tree: 'main/finalize' });
+    expect(node(p, 'main/output').spec.params).toEqual({ tree: 'main/finalize', files: [] });
     expect(p.images).toEqual([{ image: 'main', output: 'main/output', settings: expect.objectContaining({ Format: 'directory' }) }]);
+  });
+
+  test('stages without scripts do not depend on the metadata; post-output scripts are inputs of the output node', () => {
+    const p = plan([image({ PrepareScripts: [], PostInstallationScripts: [], PostOutputScripts: [`${ROOT}/mkosi.postoutput`] })]);
+    expect(node(p, 'main/base-install').spec.params).not.toHaveProperty('scriptApt');
+    expect(node(p, 'main/finalize').spec.params).not.toHaveProperty('scriptApt');
+    expect(node(p, 'main/output').spec.params).toEqual({ tree: 'main/finalize', files: ['mkosi.postoutput'] });
   });
 
   test('the repo-metadata node carries no image settings, only repositories and the freshness bucket', () => {
@@ -147,11 +155,22 @@ describe('keys: each stage keys on what it reads (fail closed)', () => {
       const n = node(p, id);
       return keyPreimage({ kind, spec: n.spec, files: {}, deps: [], tools: {}, env: {}, epoch: null, root: ROOT });
     };
-    const host = plan([image()]);
-    const spelled = plan([image({ Mirror: 'http://archive.example.invalid:80' })]);
+    const noScripts = { PrepareScripts: [], PostInstallationScripts: [], FinalizeScripts: [] };
+    const host = plan([image(noScripts)]);
+    const spelled = plan([image({ ...noScripts, Mirror: 'http://archive.example.invalid:80' })]);
     expect(node(host, 'main/package-lock').spec.params).not.toEqual(node(spelled, 'main/package-lock').spec.params);
     expect(preimage(host, 'main/base-install', baseInstallKind as AnyNodeKind)).toEqual(preimage(spelled, 'main/base-install', baseInstallKind as AnyNodeKind));
     expect(preimage(host, 'main/finalize', finalizeKind as AnyNodeKind)).toEqual(preimage(spelled, 'main/finalize', finalizeKind as AnyNodeKind));
+  });
+
+  test('a stage whose scripts may call mkosi-install keys on the metadata it installs from', () => {
+    const preimage = (p: ReturnType<typeof plan>, id: string, kind: AnyNodeKind) =>
+      keyPreimage({ kind, spec: node(p, id).spec, files: {}, deps: [], tools: {}, env: {}, epoch: null, root: ROOT });
+    const host = plan([image()]);
+    const spelled = plan([image({ Mirror: 'http://archive.example.invalid:80' })]);
+    expect(preimage(host, 'main/base-install', baseInstallKind as AnyNodeKind)).not.toEqual(preimage(spelled, 'main/base-install', baseInstallKind as AnyNodeKind));
+    expect(preimage(host, 'main/finalize', finalizeKind as AnyNodeKind)).not.toEqual(preimage(spelled, 'main/finalize', finalizeKind as AnyNodeKind));
+    expect(baseInstallKind.unkeyedDeps?.(node(host, 'main/base-install').spec as never)).toEqual([]);
   });
 
   test('Packages= keys the lock; later stages see it only through the lock digest', () => {
