@@ -12,6 +12,9 @@ import { findVerb, VERBS } from './verbs.js';
 /** Each implemented verb's action, loaded only when that verb runs. */
 const ACTIONS: Readonly<Record<string, () => Promise<VerbAction>>> = {
   build: async () => (await import('./verbs/build.js')).buildVerb,
+  clean: async () => (await import('./verbs/clean.js')).cleanVerb,
+  shell: async () => (await import('./verbs/shell.js')).shellVerb,
+  boot: async () => (await import('./verbs/shell.js')).shellVerb,
   summary: async () => (await import('./verbs/summary.js')).summaryVerb,
   'cat-config': async () => (await import('./verbs/cat-config.js')).catConfigVerb,
   help: async () => (await import('./verbs/help.js')).helpVerb,

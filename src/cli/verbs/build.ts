@@ -14,6 +14,7 @@ import { EXIT } from '../engine/exit.js';
 import { processRuntime } from '../engine/runtime.js';
 import { selectedDirectory } from '../load-options.js';
 import type { VerbContext } from '../verb-context.js';
+import { runVerbScripts } from './host-scripts.js';
 import { loadForVerb } from './load.js';
 
 /** How long a repository metadata snapshot is reused before a build syncs again. */
@@ -36,6 +37,8 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
   }
   const runtime = processRuntime();
   try {
+    // Sync scripts update sources before anything is planned, on every build (never cached).
+    if (!flags.dryRun) await runVerbScripts({ kind: 'sync', ctx, runtime, images: loaded.images, root });
     const cacheDirectory = str(main, 'CacheDirectory');
     const storeRoot = defaultStoreRoot({ cacheDirectory, uid: runtime.uid, home: runtime.home, xdgCacheHome: runtime.env['XDG_CACHE_HOME'] });
     const planOptions = {

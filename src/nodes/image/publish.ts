@@ -47,6 +47,12 @@ async function readRecord(path: string): Promise<PublishRecord | undefined> {
   }
 }
 
+/** Every name an image published into `outputDir` (its record included), for `clean`; none when it never published. */
+export async function publishedNames(outputDir: string, output: string): Promise<string[]> {
+  const record = await readRecord(recordPath(outputDir, output));
+  return record === undefined ? [] : [...record.files, `.mkb-published.${output}.json`];
+}
+
 export async function publishOutput(o: PublishOptions): Promise<PublishResult> {
   const record = recordPath(o.outputDir, o.output);
   const previous = await readRecord(record);
