@@ -9,11 +9,11 @@ import { ensureMkosi, mkosiCacheDir } from '../support/mkosi.js';
  * apt and dpkg fetch and unpack it, the keyring verifies the sid index; bubblewrap runs package managers and
  * scripts in namespaces, apt-utils builds local repositories (apt-ftparchive). systemd (sysusers, tmpfiles,
  * systemctl) and udev (systemd-hwdb) are the tools finalize runs over images; binutils assembles a test
- * kernel module.
+ * kernel module; systemd-container has systemd-nspawn (`mkb shell`, `mkb boot`).
  */
 export const HOST_PACKAGES = [
   'python3', 'apt', 'dpkg', 'debian-archive-keyring', 'ca-certificates', 'bubblewrap', 'apt-utils', 'attr', 'cpio', 'zstd', 'xz-utils',
-  'systemd', 'udev', 'binutils',
+  'systemd', 'udev', 'binutils', 'systemd-container',
 ] as const;
 
 export const skipIntegration = (): boolean => process.env['MKB_SKIP_INTEGRATION'] === '1';
