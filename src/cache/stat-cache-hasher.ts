@@ -1,6 +1,6 @@
 import type { BigIntStats } from 'node:fs';
 import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, normalize } from 'node:path';
 import { err, ok } from '../errors/result.js';
 import type { Result } from '../errors/result.js';
 import type { FileHasher } from '../graph/inputs.js';
@@ -17,6 +17,16 @@ function loadXxh64(): Promise<Xxh64> {
     return (bytes: Uint8Array) => api.h64Raw(bytes);
   });
   return xxh64;
+}
+
+/** A matcher for `exclude` entries: exact root-relative paths, or prefixes written `prefix*`. */
+function excludedPath(exclude: readonly string[]): (rel: string) => boolean {
+  const exact = new Set(exclude.filter((e) => !e.endsWith('*')).map((e) => normalize(e)));
+  const prefixes = exclude.filter((e) => e.endsWith('*')).map((e) => normalize(e.slice(0, -1)));
+  return (rel) => {
+    const path = normalize(rel);
+    return exact.has(path) || prefixes.some((p) => path.startsWith(p));
+  };
 }
 
 function sameStat(record: StatRecord, s: BigIntStats): boolean {
@@ -41,21 +51,26 @@ export class StatCacheHasher implements FileHasher {
     this.#read = options.read ?? ((path) => readFile(path));
   }
 
-  async hash(root: string, paths: readonly string[]): Promise<Result<Record<string, string>, { readonly path: string }>> {
+  async hash(root: string, paths: readonly string[], exclude: readonly string[] = []): Promise<Result<Record<string, string>, { readonly path: string }>> {
     const out: Record<string, string> = {};
+    const excluded = excludedPath(exclude);
     for (const rel of [...paths].sort()) {
-      const done = await this.#visit(root, rel, out);
+      const done = await this.#visit({ root, rel, out, excluded });
       if (!done) return err({ path: rel });
     }
     return ok(out);
   }
 
-  async #visit(root: string, rel: string, out: Record<string, string>): Promise<boolean> {
+  async #visit(v: { root: string; rel: string; out: Record<string, string>; excluded: (rel: string) => boolean }): Promise<boolean> {
+    const { root, rel, out } = v;
     const abs = join(root, rel);
     const s = await lstat(abs, { bigint: true }).catch(() => undefined);
     if (s === undefined) return false;
     if (s.isDirectory()) {
-      for (const name of (await readdir(abs)).sort()) await this.#visit(root, `${rel}/${name}`, out);
+      for (const name of (await readdir(abs)).sort()) {
+        const child = `${rel}/${name}`;
+        if (!v.excluded(child)) await this.#visit({ ...v, rel: child });
+      }
       return true;
     }
     if (s.isSymbolicLink()) {

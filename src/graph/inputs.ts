@@ -6,9 +6,12 @@ import type { KeyPreimage, NodeKey, Sha256 } from './keys.js';
 import { keyOf, keyPreimage } from './keys.js';
 import type { PlannedNode } from './types.js';
 
-/** Digests input files and directories (relative to root); directories expand to their files. */
+/**
+ * Digests input files and directories (relative to root); directories expand to their files. `exclude`
+ * names paths (relative to root, a trailing `*` matching any suffix) left out of that expansion.
+ */
 export interface FileHasher {
-  hash(root: string, paths: readonly string[]): Promise<Result<Record<string, Sha256>, { readonly path: string }>>;
+  hash(root: string, paths: readonly string[], exclude?: readonly string[]): Promise<Result<Record<string, Sha256>, { readonly path: string }>>;
 }
 
 /** Resolves a host tool to an identity (resolved path and version); undefined when missing. */
@@ -39,7 +42,7 @@ export async function computeKey(options: {
 }): Promise<Result<ComputedKey, Failure>> {
   const { node, kind, environment } = options;
   const id: NodeId = node.id;
-  const files = await environment.hasher.hash(environment.root, kind.inputFiles(node.spec));
+  const files = await environment.hasher.hash(environment.root, kind.inputFiles(node.spec), kind.inputExcludes?.(node.spec) ?? []);
   if (!files.ok) return err({ code: 'INPUT_MISSING', node: id, path: files.error.path });
   const tools: Record<string, string> = {};
   for (const tool of [...kind.tools(node.spec)].sort()) {

@@ -73,6 +73,8 @@ export interface NodeKind<P = unknown> {
   unkeyedDeps?(spec: NodeSpec<P>): readonly NodeId[];
   /** Pure. Input files and directories, relative to the plan root (posix separators). */
   inputFiles(spec: NodeSpec<P>): readonly string[];
+  /** Pure. Paths inside those inputs that are not inputs (output and cache directories inside sources); `x*` matches a prefix. */
+  inputExcludes?(spec: NodeSpec<P>): readonly string[];
   /** Pure. Host tools the kind runs; their resolved path and version enter the key. */
   tools(spec: NodeSpec<P>): readonly string[];
   /** Effectful. Writes the output tree under ctx.outDir. */

@@ -125,6 +125,18 @@ describe('local store', () => {
     await s.close();
   });
 
+  test('excluded paths inside an input directory are left out: exact paths and `prefix*`', async () => {
+    const s = await openTestStore(await tempDir());
+    const inputs = await tempDir();
+    for (const d of ['mkosi.output', 'src', 'mkosi.builddir/debian']) await mkdir(join(inputs, d), { recursive: true });
+    for (const f of ['mkosi.build', 'src/main.c', 'mkosi.output/image', 'mkosi.builddir/debian/state', 'image_1.0.manifest', '.mkb-staging-1']) {
+      await writeFile(join(inputs, f), f);
+    }
+    const result = await s.hasher.hash(inputs, ['.'], ['mkosi.output', 'mkosi.builddir', 'image_1.0*', '.mkb-*']);
+    expect(result.ok && Object.keys(result.value)).toEqual(['./mkosi.build', './src/main.c']);
+    await s.close();
+  });
+
   test('gc evicts least recently used entries down to the low watermark, never pinned ones', async () => {
     const s = await openTestStore(await tempDir(), { lastUseGranularityMs: 0 });
     for (let n = 1; n <= 4; n++) await put(s, n, { f: String(n).repeat(1000) });
