@@ -1,11 +1,11 @@
 // A metadata snapshot holding exactly a lock's packages: a local repository of the cached files. The
 // base install resolves against it, so it needs only the lock (not the mirror's indexes) and cannot drift
 // from the lock whatever the archive did since.
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Result } from '../../../errors/result.js';
 import type { PackageFailure } from '../../packages/package-failure.js';
-import { addLocalRepository } from '../../packages/package-manager/apt.js';
+import { addLocalRepository, emptySnapshot } from '../../packages/package-manager/apt.js';
 import type { AptSettings, PackageLock } from '../../packages/package-manager/apt.js';
 import type { Environment } from '../../packages/run-tool.js';
 
@@ -23,11 +23,7 @@ export interface LockRepositoryOptions {
 /** Returns the snapshot's path (an `AptContext.metadata`). */
 export async function lockRepository(o: LockRepositoryOptions): Promise<Result<string, PackageFailure>> {
   const metadata = join(o.dir, 'metadata');
-  const etc = join(metadata, 'etc/apt');
-  for (const d of ['apt.conf.d', 'preferences.d', 'sources.list.d', 'trusted.gpg.d']) await mkdir(join(etc, d), { recursive: true });
-  await mkdir(join(metadata, 'lists/partial'), { recursive: true });
-  await writeFile(join(etc, 'sources.list'), '');
-  await writeFile(join(metadata, 'metadata.json'), JSON.stringify({ repositories: [], architecture: o.lock.architecture }));
+  await emptySnapshot(metadata, o.lock.architecture);
   const debs = join(o.dir, 'debs');
   await mkdir(debs, { recursive: true });
   for (const e of [...o.lock.bootstrap, ...o.lock.packages]) {

@@ -1,18 +1,17 @@
 // package-delta: packages added to Packages= since the cached base was built, installed on top of a copy of
 // that base instead of reinstalling it. The planner uses it when the previous lock's wish list is a strict
 // subset of the current one (so the base's own lock, and the base, stay cached).
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err, ok } from '../../../errors/result.js';
 import type { NodeId } from '../../../errors/failures.js';
 import { toNodeFailure } from '../../packages/package-failure.js';
-import { fetchLockedPackages, installPackages, lockEntries, resolveLock, storedLock } from '../../packages/package-manager/apt.js';
-import type { AptSettings } from '../../packages/package-manager/apt.js';
+import { storedLock } from '../../packages/package-manager/apt.js';
 import type { NodeKind } from '../../types.js';
+import { addPackages, addSettings, epochEnvironment } from '../add-packages.js';
 import { packageCache, packagesFromCacheOnly } from '../base-install/package-cache.js';
-import { bool, num } from '../image-settings.js';
 import { BASE_ONLY, DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, OUTPUT_ONLY, RUNTIME, union } from '../irrelevant-settings.js';
-import { copyDependencyRoot, NODE_ENV, objectParams } from '../node-support.js';
+import { copyDependencyRoot, objectParams } from '../node-support.js';
 
 export interface PackageDeltaParams {
   /** The repo-metadata node. */
@@ -43,35 +42,13 @@ export const packageDeltaKind: NodeKind<PackageDeltaParams> = {
     if (metadata === undefined || base === undefined) return err({ code: 'NODE_FAILED', node: ctx.node, message: 'package-delta needs its metadata and base dependencies' });
     const root = join(ctx.outDir, 'root');
     await copyDependencyRoot(base, root);
-    const settings: AptSettings = {
-      architecture: spec.params.architecture, withRecommends: bool(spec.settings, 'WithRecommends', false),
-      withDocs: bool(spec.settings, 'WithDocs', true), repositoryKeyCheck: bool(spec.settings, 'RepositoryKeyCheck', true),
-    };
-    const epoch = num(spec.settings, 'SourceDateEpoch');
-    const env = epoch === undefined ? NODE_ENV : { ...NODE_ENV, SOURCE_DATE_EPOCH: String(epoch) };
-    const scratch = join(ctx.outDir, 'scratch');
-    const archives = packageCache(spec);
-    const common = { metadata: await metadata.readOnlyPath(), settings, env, signal: ctx.signal, onOutput: ctx.output };
-    try {
-      const lock = await resolveLock({ ...common, archives: join(scratch, 'resolve-archives'), scratch: join(scratch, 'resolve'), packages: spec.params.packages, root });
-      if (!lock.ok) return err(toNodeFailure(ctx.node, lock.error));
-      const fetched = await fetchLockedPackages({
-        ...common, entries: lockEntries(lock.value), cacheOnly: packagesFromCacheOnly(spec), archives, scratch: join(scratch, 'fetch'),
-        onProgress: (d, t) => ctx.progress(d, t),
-      });
-      if (!fetched.ok) return err(toNodeFailure(ctx.node, fetched.error));
-      const installed = await installPackages({
-        ...common, archives, scratch: join(scratch, 'install'), root, packages: spec.params.packages,
-        verify: { entries: lock.value.packages, mode: 'includes' },
-      });
-      if (!installed.ok) return err(toNodeFailure(ctx.node, installed.error));
-      for (const p of ['var/cache/apt/pkgcache.bin', 'var/cache/apt/srcpkgcache.bin', 'var/log/apt', 'var/log/dpkg.log', 'var/lib/dpkg/status-old']) {
-        await rm(join(root, p), { recursive: true, force: true });
-      }
-      await writeFile(join(ctx.outDir, 'delta-lock.json'), JSON.stringify(storedLock(lock.value), null, 1) + '\n');
-      return ok(null);
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
+    const lock = await addPackages({
+      metadata: await metadata.readOnlyPath(), root, packages: spec.params.packages, settings: addSettings(spec.settings, spec.params.architecture),
+      archives: packageCache(spec), cacheOnly: packagesFromCacheOnly(spec), scratch: join(ctx.outDir, 'scratch'), env: epochEnvironment(spec.settings),
+      signal: ctx.signal, onOutput: ctx.output, onProgress: (d, t) => ctx.progress(d, t),
+    });
+    if (!lock.ok) return err(toNodeFailure(ctx.node, lock.error));
+    await writeFile(join(ctx.outDir, 'delta-lock.json'), JSON.stringify(storedLock(lock.value), null, 1) + '\n');
+    return ok(null);
   },
 };

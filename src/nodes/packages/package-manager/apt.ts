@@ -20,5 +20,6 @@ export type { InstallPackagesOptions, RemovePackagesOptions } from './apt/apt-in
 export { installPackages, installedPackages, removePackages } from './apt/apt-install.js';
 export type { AddLocalRepositoryOptions } from './apt/apt-local-repository.js';
 export { addLocalRepository } from './apt/apt-local-repository.js';
+export { emptySnapshot } from './apt/apt-empty-snapshot.js';
 export type { InstallImageSourcesOptions } from './apt/apt-image-sources.js';
 export { installImageSources } from './apt/apt-image-sources.js';
