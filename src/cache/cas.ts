@@ -8,12 +8,21 @@ export interface CasOptions {
   readonly layout: StoreLayout;
   readonly pid: number;
   readonly random: () => number;
+  /** Flushes the filesystem holding `dir` to disk (syncfs); tests substitute it to observe the order of writes. */
+  readonly syncFilesystem?: (dir: string) => Promise<void>;
+}
+
+/** syncfs(2) through coreutils: one barrier for every blob of a commit instead of one fsync per blob. */
+async function syncfs(dir: string): Promise<void> {
+  const { execa } = await import('execa');
+  await execa('sync', ['-f', dir]);
 }
 
 /**
- * Blobs by SHA-256 under cas/blobs/ab/<digest>: written to cas/tmp, fsynced, renamed into place (atomic; a
- * racing writer of the same digest renames identical bytes). Blobs this process did not write are verified
- * before they are trusted.
+ * Blobs by SHA-256 under cas/blobs/ab/<digest>: written to cas/tmp, renamed into place (atomic; a racing
+ * writer of the same digest renames identical bytes). Adopted files are made durable together by one
+ * `barrier()` before anything names them; a blob torn by a crash before that is caught on read, because
+ * blobs this process did not write are verified before they are trusted.
  */
 export class Cas {
   readonly #o: CasOptions;
@@ -32,9 +41,9 @@ export class Cas {
     return s?.size;
   }
 
-  /** Moves a finished file into the store (same filesystem), after hashing and fsyncing it. */
+  /** Moves a finished file into the store (same filesystem) after hashing it; durable after the next `barrier()`. */
   async adoptFile(file: string): Promise<{ digest: string; size: number }> {
-    const { digest, size } = await sha256File(file, { fsync: true });
+    const { digest, size } = await sha256File(file);
     const target = this.path(digest);
     // Renaming over an existing identical blob (rather than unlinking ours) also restores it if a
     // concurrent gc just deleted it.
@@ -43,6 +52,12 @@ export class Cas {
     await rename(file, target);
     this.#trusted.add(digest);
     return { digest, size };
+  }
+
+  /** Makes every blob adopted so far durable: call it before writing anything that names them. */
+  async barrier(): Promise<void> {
+    await mkdir(this.#o.layout.blobs, { recursive: true });
+    await (this.#o.syncFilesystem ?? syncfs)(this.#o.layout.blobs);
   }
 
   /** Writes bytes as a blob: temp → fsync → rename. */

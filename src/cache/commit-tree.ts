@@ -12,9 +12,10 @@ export interface CommittedTree {
 }
 
 /**
- * Moves a finished output directory into the CAS: every regular file is hashed, fsynced and renamed into
- * cas/blobs (same filesystem), then the canonical manifest is written as a blob. The staging directory is
- * removed afterwards. Blobs land before the manifest, and the manifest before any index entry names it.
+ * Moves a finished output directory into the CAS: every regular file is hashed and renamed into cas/blobs
+ * (same filesystem), one filesystem barrier makes them durable, then the canonical manifest is written as
+ * a blob. The staging directory is removed afterwards. Blobs are durable before the manifest exists, and
+ * the manifest before any index entry names it.
  */
 export async function commitTree(cas: Cas, dir: string): Promise<CommittedTree> {
   const scanned = await scanTree(dir);
@@ -24,6 +25,7 @@ export async function commitTree(cas: Cas, dir: string): Promise<CommittedTree> 
     const { digest } = await cas.adoptFile(s.absolute);
     return { ...s.entry, digest };
   })));
+  await cas.barrier();
   const manifest: TreeManifest = { version: 1, entries };
   const digest = await cas.putBytes(Buffer.from(manifestText(manifest)));
   await rm(dir, { recursive: true, force: true });

@@ -4,13 +4,11 @@ import { open } from 'node:fs/promises';
 
 const CHUNK = 1 << 20;
 
-/** SHA-256 of a file's content (hex), read in 1 MiB chunks; optionally fsyncs the file while it is open. */
-export async function sha256File(path: string, options: { fsync?: boolean } = {}): Promise<{ digest: string; size: number }> {
+/** SHA-256 of a file's content (hex), read in 1 MiB chunks. */
+export async function sha256File(path: string): Promise<{ digest: string; size: number }> {
   const handle = await open(path, 'r');
   try {
-    const result = await sha256Handle(handle);
-    if (options.fsync === true) await handle.sync();
-    return result;
+    return await sha256Handle(handle);
   } finally {
     await handle.close();
   }

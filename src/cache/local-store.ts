@@ -26,6 +26,8 @@ export interface LocalStoreOptions {
   readonly warn: (message: string, hint?: string) => void;
   /** How stale an entry's last-use time may get before a hit refreshes it (default 1 h): LRU needs no more. */
   readonly lastUseGranularityMs?: number;
+  /** Flushes the store's filesystem (default: syncfs via `sync -f`); tests observe commit ordering with it. */
+  readonly syncFilesystem?: (dir: string) => Promise<void>;
 }
 
 /** The local content-addressed store: LMDB index + cas/ blobs + hot trees (DESIGN §4). */
@@ -41,7 +43,9 @@ export class LocalStore implements ExecutorStore {
   private constructor(options: LocalStoreOptions, index: StoreIndex) {
     this.#o = options;
     this.layout = new StoreLayout(options.root);
-    this.cas = new Cas({ layout: this.layout, pid: options.pid, random: options.random });
+    this.cas = new Cas({
+      layout: this.layout, pid: options.pid, random: options.random, ...(options.syncFilesystem === undefined ? {} : { syncFilesystem: options.syncFilesystem }),
+    });
     this.index = index;
     this.hasher = new StatCacheHasher(index);
     this.#leases = new Leases({

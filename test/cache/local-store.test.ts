@@ -22,6 +22,26 @@ async function put(store: LocalStore, n: number, files: Record<string, string>) 
 }
 
 describe('local store', () => {
+  test('a commit makes its file blobs durable with one filesystem barrier, before the manifest or the entry exists', async () => {
+    const root = await tempDir();
+    const seen: { blobs: string[]; entry: boolean }[] = [];
+    const opened: { store?: LocalStore } = {};
+    const syncFilesystem = async (dir: string): Promise<void> => {
+      const blobs = (await Promise.all((await readdir(dir)).map((d) => readdir(join(dir, d))))).flat();
+      seen.push({ blobs, entry: (await opened.store?.lookup(key(1))) !== undefined });
+    };
+    const store = await openTestStore(root, { syncFilesystem });
+    opened.store = store;
+    const record = await put(store, 1, { a: 'one', b: 'two', c: 'three' });
+    const manifest = JSON.parse(await readFile(store.cas.path(record.digest), 'utf8')) as { entries: { digest?: string }[] };
+    const fileBlobs = manifest.entries.flatMap((e) => (e.digest === undefined ? [] : [e.digest]));
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.entry).toBe(false);
+    expect(seen[0]?.blobs.sort()).toEqual(fileBlobs.sort());
+    expect(seen[0]?.blobs).not.toContain(record.digest);
+    await store.close();
+  });
+
   test('a blob corrupted on disk is a miss and a warning when materialized, and the entry is dropped', async () => {
     const root = await tempDir();
     const s1 = await openTestStore(root);

@@ -5,6 +5,7 @@ export interface TestStoreOptions {
   readonly warnings?: string[];
   readonly isAlive?: (pid: number) => boolean;
   readonly lastUseGranularityMs?: number;
+  readonly syncFilesystem?: (dir: string) => Promise<void>;
 }
 
 /** Opens a real local store under `root` with deterministic, injectable process facts. */
@@ -23,5 +24,6 @@ export function openTestStore(root: string, options: TestStoreOptions = {}): Pro
     }),
     warn: (message) => options.warnings?.push(message),
     ...(options.lastUseGranularityMs === undefined ? {} : { lastUseGranularityMs: options.lastUseGranularityMs }),
+    ...(options.syncFilesystem === undefined ? {} : { syncFilesystem: options.syncFilesystem }),
   });
 }
