@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import { compressFile, writeCpio, writeTar } from '../../src/nodes/output/archive.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const signal = new AbortController().signal;
 const sha256 = async (path: string): Promise<string> => createHash('sha256').update(await readFile(path)).digest('hex');
@@ -54,4 +55,14 @@ describe('archives', () => {
     const decompressed = await execa(tool[0] as string, tool.slice(1), { inputFile: `${root}.1`, encoding: 'buffer' });
     expect(createHash('sha256').update(decompressed.stdout).digest('hex')).toBe(await sha256(`${root}.tar`));
   });
+
+  test('an archive larger than 100 MB compresses (images are that big)', async () => {
+    const dir = await tempDir();
+    const big = join(dir, 'big.tar');
+    await execa('head', ['-c', String(110 * 1024 * 1024), '/dev/urandom'], { stdout: { file: big }, buffer: false });
+    await compressFile({ source: big, dest: `${big}.zst`, compression: 'zstd', level: 1, signal });
+    await execa('zstd', ['-q', '-d', `${big}.zst`, '-o', `${big}.back`]);
+    const [original, back] = await Promise.all([execa('sha256sum', [big]), execa('sha256sum', [`${big}.back`])]);
+    expect(back.stdout.split(' ')[0]).toBe(original.stdout.split(' ')[0]);
+  }, 60_000);
 });

@@ -1,7 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { execa } from 'execa';
 
 /** Output compressions mkosi can actually produce (bz2/lz4/lzma parse but have no compressor). */
@@ -64,10 +62,6 @@ export async function compressFile(options: CompressOptions): Promise<void> {
     gz: ['gzip', '--no-name', `-${Math.max(1, Math.min(9, options.level))}`, '-c'],
   };
   const [file, ...args] = argv[options.compression];
-  const child = execa(file as string, args, { stdin: 'pipe', stdout: 'pipe', cancelSignal: options.signal });
-  await Promise.all([
-    pipeline(createReadStream(options.source), child.stdin),
-    pipeline(child.stdout, createWriteStream(options.dest)),
-    child,
-  ]);
+  // Files on both ends and no buffering: execa buffers stdout by default, and fails past 100 MB.
+  await execa(file as string, args, { stdin: { file: options.source }, stdout: { file: options.dest }, buffer: false, cancelSignal: options.signal });
 }
