@@ -1,5 +1,6 @@
 import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import pLimit from 'p-limit';
 import { sha256Bytes, sha256File } from './hash-file.js';
 import type { StoreLayout } from './store-layout.js';
 import { tempName } from './store-layout.js';
@@ -11,6 +12,9 @@ export interface CasOptions {
   /** Flushes the filesystem holding `dir` to disk (syncfs); tests substitute it to observe the order of writes. */
   readonly syncFilesystem?: (dir: string) => Promise<void>;
 }
+
+/** From this many blobs in one barrier on, one syncfs beats an fsync per blob. */
+const SYNCFS_FROM = 64;
 
 /** syncfs(2) through coreutils: one barrier for every blob of a commit instead of one fsync per blob. */
 async function syncfs(dir: string): Promise<void> {
@@ -27,6 +31,8 @@ async function syncfs(dir: string): Promise<void> {
 export class Cas {
   readonly #o: CasOptions;
   readonly #trusted = new Set<string>();
+  /** Blobs adopted since the last barrier. */
+  readonly #unsynced = new Set<string>();
 
   constructor(options: CasOptions) {
     this.#o = options;
@@ -51,13 +57,31 @@ export class Cas {
     await chmod(file, 0o444);
     await rename(file, target);
     this.#trusted.add(digest);
+    this.#unsynced.add(target);
     return { digest, size };
   }
 
-  /** Makes every blob adopted so far durable: call it before writing anything that names them. */
+  /**
+   * Makes every blob adopted so far durable: call it before writing anything that names them. A few blobs
+   * are fsynced one by one; many at once take one syncfs, which also flushes other writers of the
+   * filesystem and so only pays off for big trees.
+   */
   async barrier(): Promise<void> {
-    await mkdir(this.#o.layout.blobs, { recursive: true });
-    await (this.#o.syncFilesystem ?? syncfs)(this.#o.layout.blobs);
+    const pending = [...this.#unsynced];
+    this.#unsynced.clear();
+    if (pending.length >= SYNCFS_FROM) {
+      await (this.#o.syncFilesystem ?? syncfs)(this.#o.layout.blobs);
+      return;
+    }
+    const limit = pLimit(16);
+    await Promise.all(pending.map((path) => limit(async () => {
+      const handle = await open(path, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    })));
   }
 
   /** Writes bytes as a blob: temp → fsync → rename. */

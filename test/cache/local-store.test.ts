@@ -22,7 +22,7 @@ async function put(store: LocalStore, n: number, files: Record<string, string>) 
 }
 
 describe('local store', () => {
-  test('a commit makes its file blobs durable with one filesystem barrier, before the manifest or the entry exists', async () => {
+  test('a big commit makes its file blobs durable with one filesystem barrier, before the manifest or the entry exists', async () => {
     const root = await tempDir();
     const seen: { blobs: string[]; entry: boolean }[] = [];
     const opened: { store?: LocalStore } = {};
@@ -32,13 +32,15 @@ describe('local store', () => {
     };
     const store = await openTestStore(root, { syncFilesystem });
     opened.store = store;
-    const record = await put(store, 1, { a: 'one', b: 'two', c: 'three' });
+    const record = await put(store, 1, Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`f${i}`, `content ${i}`])));
     const manifest = JSON.parse(await readFile(store.cas.path(record.digest), 'utf8')) as { entries: { digest?: string }[] };
     const fileBlobs = manifest.entries.flatMap((e) => (e.digest === undefined ? [] : [e.digest]));
     expect(seen).toHaveLength(1);
     expect(seen[0]?.entry).toBe(false);
     expect(seen[0]?.blobs.sort()).toEqual(fileBlobs.sort());
     expect(seen[0]?.blobs).not.toContain(record.digest);
+    await put(store, 2, { a: 'a few files are fsynced one by one' });
+    expect(seen).toHaveLength(1);
     await store.close();
   });
 
