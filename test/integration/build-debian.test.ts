@@ -108,14 +108,17 @@ describe('mkb build on a bookworm config', () => {
     expect(await readFile(recordPath(out, 'small_1.0'), 'utf8')).toBe(record);
   });
 
-  test('the same archive under another mirror spelling runs only the metadata and the lock: the lock is the same', async () => {
+  test('the same archive under another mirror spelling keeps the lock: the base and the output stay cached', async () => {
     const before = await build('no-op, for keys');
     const r = await build('mirror spelled differently', [`--mirror=${hostMirrorSpelledWithPort()}`]);
     // Metadata and lock are new to the store the first time (a warm store may have them from an earlier run).
-    expect(r.ran.filter((id) => !id.startsWith('repo-metadata/') && id !== 'main/package-lock')).toEqual([]);
+    // So is finalize: the fixture's postinst and finalize scripts get mkosi-install bound to the build's
+    // repositories, so finalize keys the metadata snapshot. Its tree is the same, so the output stays cached.
+    const mayRun = (id: string): boolean => id.startsWith('repo-metadata/') || id === 'main/package-lock' || id === 'main/finalize';
+    expect(r.ran.filter((id) => !mayRun(id))).toEqual([]);
     const [was, now] = [keys(before), keys(r)];
     expect(now['main/package-lock']).not.toBe(was['main/package-lock']);
-    for (const id of ['main/base-install', 'main/finalize', 'main/output']) expect(now[id], id).toBe(was[id]);
+    for (const id of ['main/base-install', 'main/output']) expect(now[id], id).toBe(was[id]);
     expect(done(r)).toMatchObject({ ok: true, built: r.ran.length });
   });
 
