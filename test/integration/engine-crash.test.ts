@@ -28,11 +28,17 @@ describeIntegration('crash safety', () => {
     const dir = await tempDir();
     const store = `${dir}/store`;
     const killedAfter: number[] = [];
-    // Calibrate: kill points are spread over the time an uninterrupted build of one variant takes here.
-    const started = Date.now();
-    const calibration = await startBuild({ plan: await writePlan(dir, 'calibrate.json', variant(100)), store: `${dir}/calibration` });
-    expect(calibration.exitCode, calibration.stderr).toBe(0);
-    const span = (Date.now() - started) * 1.1;
+    // Calibrate: kill points are spread over the time an uninterrupted build of one variant takes here. The
+    // fastest of three, so a slow first run (cold caches, a busy machine) does not stretch the span past
+    // most builds' end.
+    const durations: number[] = [];
+    for (let c = 0; c < 3; c++) {
+      const started = Date.now();
+      const calibration = await startBuild({ plan: await writePlan(dir, `calibrate-${c}.json`, variant(100 + c)), store: `${dir}/calibration-${c}` });
+      expect(calibration.exitCode, calibration.stderr).toBe(0);
+      durations.push(Date.now() - started);
+    }
+    const span = Math.min(...durations) * 1.1;
     for (let run = 0; run < 50; run++) {
       const plan = await writePlan(dir, `plan-${run}.json`, variant(run));
       const child = startBuild({ plan, store });
