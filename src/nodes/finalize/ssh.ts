@@ -1,11 +1,12 @@
 // Ssh= (mkosi 27.1): `always` (or `auto` when the image has sshd but no systemd-ssh-generator, i.e. systemd
 // before 256) makes sshd reachable over AF_VSOCK port 22 for `mkosi ssh`: a socket-activated ssh@.service,
 // enabled through a preset that the presets step applies. `runtime` and `never` change nothing in the image.
-import { lstat, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ok } from '../../errors/result.js';
 import type { Settings } from '../types.js';
 import { str } from '../image/image-settings.js';
+import { pathExists } from '../image/node-support.js';
 import { imageHasBinary } from './tree-step.js';
 import type { TreeStep } from './tree-step.js';
 
@@ -49,7 +50,7 @@ const file = (lines: readonly string[]): string => `${lines.join('\n')}\n`;
 
 /** systemd ≥ 256 ships a generator that sets up the same socket at boot. */
 async function hasSshGenerator(root: string): Promise<boolean> {
-  return lstat(join(root, 'usr/lib/systemd/system-generators/systemd-ssh-generator')).then(() => true, () => false);
+  return pathExists(join(root, 'usr/lib/systemd/system-generators/systemd-ssh-generator'));
 }
 
 export const ssh: TreeStep = {

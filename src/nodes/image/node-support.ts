@@ -1,5 +1,5 @@
 // Small helpers shared by the image node kinds.
-import { rename, rm } from 'node:fs/promises';
+import { lstat, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err, ok } from '../../errors/result.js';
 import type { Result } from '../../errors/result.js';
@@ -12,6 +12,11 @@ import type { DepOutput } from '../types.js';
  * caller's environment leaks into a node (its output must depend only on its key).
  */
 export const NODE_ENV: Environment = toolEnvironment({});
+
+/** Whether anything, even a dangling symlink, is at path. */
+export async function pathExists(path: string): Promise<boolean> {
+  return lstat(path).then(() => true, () => false);
+}
 
 /** A plan-file parameter check: an object carrying the named keys. */
 export function objectParams<P>(raw: unknown, keys: readonly string[]): Result<P, string> {

@@ -1,9 +1,10 @@
 // Publishing: puts an image's output tree into OutputDirectory. The tree is copied from the store into a
 // staging directory inside OutputDirectory and each entry renamed into place, so a final name never holds
 // a half-written file. A record of what was published lets a no-op build copy nothing at all.
-import { lstat, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { clampMtimes } from '../finalize/clamp-mtimes.js';
+import { pathExists } from './node-support.js';
 
 export interface PublishRecord {
   readonly digest: string;
@@ -34,10 +35,6 @@ export interface PublishResult {
 
 export const recordPath = (outputDir: string, output: string): string => join(outputDir, `.mkb-published.${output}.json`);
 
-async function present(path: string): Promise<boolean> {
-  return lstat(path).then(() => true, () => false);
-}
-
 async function readRecord(path: string): Promise<PublishRecord | undefined> {
   try {
     const value = JSON.parse(await readFile(path, 'utf8')) as Partial<PublishRecord>;
@@ -57,7 +54,7 @@ export async function publishOutput(o: PublishOptions): Promise<PublishResult> {
   const record = recordPath(o.outputDir, o.output);
   const previous = await readRecord(record);
   if (previous?.digest === o.digest) {
-    const all = await Promise.all(previous.files.map((f) => present(join(o.outputDir, f))));
+    const all = await Promise.all(previous.files.map((f) => pathExists(join(o.outputDir, f))));
     if (all.every(Boolean)) return { upToDate: true, files: previous.files, outputDir: o.outputDir };
   }
   await mkdir(o.outputDir, { recursive: true });
@@ -70,7 +67,7 @@ export async function publishOutput(o: PublishOptions): Promise<PublishResult> {
     for (const name of files) {
       const target = join(o.outputDir, name);
       const old = join(o.outputDir, `.mkb-old-${o.tag}-${name}`);
-      const replaced = await present(target);
+      const replaced = await pathExists(target);
       if (replaced) await rename(target, old);
       await rename(join(staging, name), target);
       if (replaced) await rm(old, { recursive: true, force: true });

@@ -3,7 +3,7 @@
 // /work/out, the script at /work/<kind>, mkosi's helpers at /scripts (script-helpers.ts); network as
 // scriptNetwork() says. Fixed paths keep what scripts write independent of where mkb works.
 // Difference from mkosi: $MKOSI_CONFIG holds only the settings in the stage's key.
-import { lstat, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { err, ok } from '../../errors/result.js';
 import type { Result } from '../../errors/result.js';
@@ -14,7 +14,7 @@ import { toNodeFailure } from '../packages/package-failure.js';
 import { runTool } from '../packages/run-tool.js';
 import type { NodeKind, Settings } from '../types.js';
 import { trees } from './image-settings.js';
-import { NODE_ENV } from './node-support.js';
+import { NODE_ENV, pathExists } from './node-support.js';
 import { SANDBOX, scriptArguments, scriptEnvironment, scriptNetwork, scriptPath } from './script-environment.js';
 import type { ScriptKind } from './script-environment.js';
 import { HELPER_APT, writeHelperAptScratch, writeHelpers } from './script-helpers.js';
@@ -70,7 +70,6 @@ const SYNC_EXTRA = ['--ro-bind-try', '/home', '/home'];
 /** What mkosi's chroot sandbox sets for scripts inside the image. */
 const CHROOT_ENV = { BUILDROOT: '/', container: 'mkosi', HOME: '/', PATH: '/usr/bin:/usr/sbin' } as const;
 
-const exists = async (path: string): Promise<boolean> => lstat(path).then(() => true, () => false);
 
 interface ScratchMounts {
   readonly binds: [string, string][];
@@ -107,7 +106,7 @@ export async function runScripts(o: RunScriptsOptions): Promise<Result<null, Fai
     ...scriptEnvironment({ kind: o.stage, settings: o.settings, ...caller, identity: o.stage !== 'prepare', ...(o.host === undefined ? {} : { host: o.host }) }),
     PATH: `${SANDBOX.helpers}:${NODE_ENV['PATH'] ?? '/usr/bin:/usr/sbin'}`,
   };
-  const workExisted = o.buildroot !== undefined && await exists(join(o.buildroot, 'work'));
+  const workExisted = o.buildroot !== undefined && await pathExists(join(o.buildroot, 'work'));
   for (const script of o.scripts) {
     // `.chroot` scripts run inside the image: it becomes `/`, with the same /work mounts.
     const chroot = o.buildroot !== undefined && script.endsWith('.chroot');
