@@ -1,8 +1,12 @@
-import { rm } from 'node:fs/promises';
+import { lstat, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Cas } from './cas.js';
-import type { ManifestEntry, TreeManifest } from './tree-manifest.js';
+import { loadManifest } from './materialize.js';
+import type { ManifestEntry, ScannedEntry, TreeManifest } from './tree-manifest.js';
 import { manifestText, scanTree } from './tree-manifest.js';
+import type { TreeLayer } from './tree-layers.js';
+import { fileDigests, isUnder, placeUnder, relativeTo, subtreeEntries } from './tree-layers.js';
 
 export interface CommittedTree {
   readonly digest: string;
@@ -11,20 +15,53 @@ export interface CommittedTree {
   readonly files: number;
 }
 
+/** Where a scanned regular file's content comes from: a file to adopt into the CAS, or a blob already there. */
+type Source = { readonly adopt: string } | { readonly digest: string };
+
 /**
  * Moves a finished output directory into the CAS: every regular file is hashed and renamed into cas/blobs
  * (same filesystem), one filesystem barrier makes them durable, then the canonical manifest is written as
  * a blob. The staging directory is removed afterwards. Blobs are durable before the manifest exists, and
  * the manifest before any index entry names it.
+ *
+ * Layers (tree-layers.ts) are scanned through their overlay mount, which gives exactly the tree a full copy
+ * would; only files the overlay copied up are hashed, the rest keep the lower tree's digests. Reused
+ * layers are spliced in from the lower manifest without reading a byte. Overlays are unmounted here.
  */
-export async function commitTree(cas: Cas, dir: string): Promise<CommittedTree> {
+export async function commitTree(cas: Cas, dir: string, layers: readonly TreeLayer[] = []): Promise<CommittedTree> {
   const scanned = await scanTree(dir);
+  for (const layer of layers) await layer.overlay?.unmount();
+  const lowers = await Promise.all(layers.map(async (layer) => {
+    const manifest = await loadManifest(cas, layer.lower.digest);
+    if (manifest === undefined) throw new Error(`the stored tree ${layer.lower.digest} under ${layer.at} is missing or corrupt`);
+    return { layer, manifest, digests: fileDigests(manifest) };
+  }));
+  const layerOf = (path: string) => lowers.find((l) => isUnder(path, l.layer.at));
+  const sourceOf = async (s: ScannedEntry): Promise<Source> => {
+    const l = layerOf(s.entry.path);
+    const overlay = l?.layer.overlay;
+    if (l === undefined || overlay === undefined) return { adopt: s.absolute };
+    const rel = relativeTo(s.entry.path, l.layer.at);
+    const upper = join(overlay.upper, rel);
+    if ((await lstat(upper).catch(() => undefined))?.isFile() === true) return { adopt: upper };
+    const digest = l.digests.get(placeUnder(rel, l.layer.lower.from));
+    if (digest === undefined) throw new Error(`${s.entry.path} is neither in the overlay's upper layer nor in its lower tree`);
+    return { digest };
+  };
   const limit = pLimit(4);
-  const entries: ManifestEntry[] = await Promise.all(scanned.map((s) => limit(async (): Promise<ManifestEntry> => {
-    if (s.entry.type !== 'file' || s.entry.hardlink !== undefined) return s.entry;
-    const { digest } = await cas.adoptFile(s.absolute);
-    return { ...s.entry, digest };
+  const resolved: ManifestEntry[][] = await Promise.all(scanned.map((s) => limit(async (): Promise<ManifestEntry[]> => {
+    const reused = lowers.find((l) => l.layer.overlay === undefined && isUnder(s.entry.path, l.layer.at));
+    // A reused layer's placeholder directory stands for the whole lower subtree.
+    if (reused !== undefined) {
+      if (s.entry.path !== reused.layer.at) throw new Error(`${s.entry.path} was written into ${reused.layer.at}, which reuses a stored tree as it is`);
+      return subtreeEntries(reused.manifest, reused.layer.lower.from, reused.layer.at);
+    }
+    if (s.entry.type !== 'file' || s.entry.hardlink !== undefined) return [s.entry];
+    const source = await sourceOf(s);
+    const digest = 'digest' in source ? source.digest : (await cas.adoptFile(source.adopt)).digest;
+    return [{ ...s.entry, digest }];
   })));
+  const entries = resolved.flat();
   await cas.barrier();
   const manifest: TreeManifest = { version: 1, entries };
   const digest = await cas.putBytes(Buffer.from(manifestText(manifest)));

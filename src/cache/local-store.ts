@@ -12,6 +12,7 @@ import { StatCacheHasher } from './stat-cache-hasher.js';
 import { INDEX_FORMAT, StoreIndex } from './store-index.js';
 import { StoreLayout, tempName } from './store-layout.js';
 import { sweepAbandoned } from './sweep.js';
+import type { TreeLayer } from './tree-layers.js';
 import type { CommitRequest, ExecutorStore, HistoryEntry, LatestEntry, OutputRecord } from './types.js';
 
 export interface LocalStoreOptions {
@@ -109,14 +110,23 @@ export class LocalStore implements ExecutorStore {
     return dir;
   }
 
-  async discardStaging(dir: string): Promise<void> {
+  async discardStaging(dir: string, layers: readonly TreeLayer[] = []): Promise<void> {
+    for (const layer of layers) await layer.overlay?.unmount();
+    await Promise.all(layers.map((l) => (l.overlay === undefined ? undefined : rm(l.overlay.scratch, { recursive: true, force: true }))));
     await rm(dir, { recursive: true, force: true });
+  }
+
+  async mountTree(request: { readonly digest: string; readonly from: string; readonly dir: string; readonly at: string }): Promise<TreeLayer | undefined> {
+    const { mountLayer } = await import('./mount-layer.js');
+    return this.#guard(request.digest, () => mountLayer({ ...request, materialize: this.materializeOptions, staging: () => this.newStagingDir() }));
   }
 
   async commitTree(request: CommitRequest): Promise<OutputRecord> {
     // Loaded on first write: a no-op build never needs the writing half of the store.
     const [{ commitTree, blobsOf }, { writeActionFile }] = await Promise.all([import('./commit-tree.js'), import('./action-file.js')]);
-    const tree = await commitTree(this.cas, request.dir);
+    const layers = request.layers ?? [];
+    const tree = await commitTree(this.cas, request.dir, layers);
+    await Promise.all(layers.map((l) => (l.overlay === undefined ? undefined : rm(l.overlay.scratch, { recursive: true, force: true }))));
     const record: OutputRecord = {
       digest: tree.digest, kind: request.kind, bytes: tree.bytes, files: tree.files, durationMs: request.durationMs, created: this.#o.now(),
     };
@@ -136,6 +146,12 @@ export class LocalStore implements ExecutorStore {
   async readOnlyTree(digest: string): Promise<string> {
     const { hotTree } = await import('./materialize.js');
     return this.#guard(digest, () => hotTree(this.materializeOptions, digest));
+  }
+
+  /** Writes a stored tree to `dest` from its blobs, sharing no inodes with the store (for published outputs). */
+  async exportTree(digest: string, dest: string): Promise<void> {
+    const { exportTree } = await import('./materialize.js');
+    await this.#guard(digest, () => exportTree(this.materializeOptions, digest, dest));
   }
 
   async copyTree(digest: string, dest: string): Promise<void> {

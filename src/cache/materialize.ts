@@ -1,6 +1,7 @@
 import { writeTreeXattrs } from './xattrs.js';
 import { chmod, copyFile, lchown, link, mkdir, rename, rm, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import pLimit from 'p-limit';
 import type { Cas } from './cas.js';
 import { CorruptBlobError } from './corrupt-blob-error.js';
 import type { StoreLayout } from './store-layout.js';
@@ -43,21 +44,28 @@ export async function hotTree(options: MaterializeOptions, digest: string): Prom
   return target;
 }
 
+/** Copies run in parallel: each is one in-kernel copy, so the threads mostly wait on the disk. */
+const COPIES_IN_FLIGHT = 8;
+
 async function writeTree(args: { options: MaterializeOptions; manifest: TreeManifest; tree: string; dest: string }): Promise<void> {
   const { options, manifest, tree, dest } = args;
-  for (const entry of manifest.entries) {
-    const at = entry.path === '.' ? dest : join(dest, entry.path);
-    await writeEntry({ options, entry, at, dest, tree });
-  }
-  // Owners and modes last, deepest first, so read-only directories do not block their own contents.
-  for (const entry of [...manifest.entries].reverse()) {
-    if (entry.hardlink !== undefined) continue;
-    const at = entry.path === '.' ? dest : join(dest, entry.path);
-    await lchown(at, entry.uid, entry.gid).catch((error: unknown) => {
+  const at = (entry: ManifestEntry) => (entry.path === '.' ? dest : join(dest, entry.path));
+  const write = (entry: ManifestEntry) => writeEntry({ options, entry, at: at(entry), dest, tree });
+  // Directories first (in order, parents before children), then file contents in parallel, then links to them.
+  for (const entry of manifest.entries) if (entry.type === 'dir') await write(entry);
+  const limit = pLimit(COPIES_IN_FLIGHT);
+  await Promise.all(manifest.entries.filter((e) => e.type === 'file' && e.hardlink === undefined).map((e) => limit(() => write(e))));
+  for (const entry of manifest.entries) if (entry.type !== 'dir' && (entry.type !== 'file' || entry.hardlink !== undefined)) await write(entry);
+  const owned = manifest.entries.filter((e) => e.hardlink === undefined);
+  const setOwner = async (entry: ManifestEntry) => {
+    await lchown(at(entry), entry.uid, entry.gid).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
     });
-    if (entry.type !== 'symlink') await chmod(at, entry.mode);
-  }
+    if (entry.type !== 'symlink') await chmod(at(entry), entry.mode);
+  };
+  await Promise.all(owned.filter((e) => e.type !== 'dir').map((e) => limit(() => setOwner(e))));
+  // Directories last, deepest first, so read-only directories do not block their own contents.
+  for (const entry of owned.filter((e) => e.type === 'dir').reverse()) await setOwner(entry);
   // After chown, which clears security.capability.
   await writeTreeXattrs(dest, manifest.entries.flatMap((e) => (e.xattrs === undefined || e.hardlink !== undefined ? [] : [[e.path, e.xattrs] as const])));
 }
@@ -103,4 +111,14 @@ export async function copyTreeTo(options: MaterializeOptions, digest: string, de
   await mkdir(dest, { recursive: true });
   const { execa } = await import('execa');
   await execa('cp', ['-a', '--reflink=auto', '--no-target-directory', source, dest]);
+}
+
+/**
+ * Writes a stored tree to a new directory `dest` straight from verified blobs, without a hot tree: for
+ * copies that leave the store (published outputs), which must share no inodes with it.
+ */
+export async function exportTree(options: MaterializeOptions, digest: string, dest: string): Promise<void> {
+  const manifest = await loadManifest(options.cas, digest);
+  if (manifest === undefined) throw new CorruptBlobError(digest, digest, options.cas.path(digest));
+  await writeTree({ options, manifest, tree: digest, dest });
 }

@@ -18,7 +18,9 @@ export interface OverlayRequest {
 export async function mountOverlay(request: OverlayRequest, signal?: AbortSignal): Promise<() => Promise<void>> {
   await Promise.all([mkdir(request.upper, { recursive: true }), mkdir(request.work, { recursive: true }), mkdir(request.target, { recursive: true })]);
   const { execa } = await import('execa');
-  const options = `lowerdir=${request.lowers.join(':')},upperdir=${request.upper},workdir=${request.work}`;
+  // No redirects, metadata-only copy-ups or index: every changed file is then a plain, complete file in
+  // `upper` at its own path, which is what committing the layer relies on.
+  const options = `lowerdir=${request.lowers.join(':')},upperdir=${request.upper},workdir=${request.work},redirect_dir=off,metacopy=off,index=off`;
   await execa('mount', ['-t', 'overlay', 'overlay', '-o', options, request.target], signal ? { cancelSignal: signal } : {});
   return async () => {
     await execa('umount', [request.target]);

@@ -1,5 +1,6 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import type { StoreLayout } from './store-layout.js';
 import { pidOfTempName } from './store-layout.js';
 
@@ -12,9 +13,18 @@ export async function sweepAbandoned(layout: StoreLayout, isAlive: (pid: number)
       if (!name.startsWith(prefix)) continue;
       const pid = pidOfTempName(name.slice(prefix.length));
       if (pid !== undefined && isAlive(pid)) continue;
+      // A killed build can leave its overlays mounted: removing through them would only fill their upper layers.
+      for (const mount of await mountsUnder(join(dir, name))) await execa('umount', ['--lazy', mount], { reject: false });
       await rm(join(dir, name), { recursive: true, force: true });
       removed++;
     }
   }
   return removed;
+}
+
+/** Mount points at or below `dir`, deepest first (mountinfo escapes space, tab, newline and backslash in octal). */
+async function mountsUnder(dir: string): Promise<string[]> {
+  const info = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
+  const points = info.split('\n').map((line) => (line.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8))));
+  return points.filter((p) => p === dir || p.startsWith(`${dir}/`)).sort().reverse();
 }

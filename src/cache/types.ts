@@ -1,5 +1,6 @@
 import type { NodeId } from '../errors/failures.js';
 import type { KeyPreimage, NodeKey, Sha256 } from '../graph/keys.js';
+import type { TreeLayer } from './tree-layers.js';
 
 /** Action-cache value: what a node key produced. */
 export interface OutputRecord {
@@ -46,7 +47,13 @@ export interface ExecutorStore {
    */
   withLease<T>(key: NodeKey, signal: AbortSignal, fn: () => Promise<T>): Promise<T | undefined>;
   newStagingDir(): Promise<string>;
-  discardStaging(dir: string): Promise<void>;
+  /** Removes a staging dir after unmounting the layers mounted in it. */
+  discardStaging(dir: string, layers?: readonly TreeLayer[]): Promise<void>;
+  /**
+   * Makes `<dir>/<at>` (an empty or missing directory) a writable view of the `from` subtree of a stored tree:
+   * an overlay on its hot tree, or, where overlayfs is unavailable, a copy (then no layer is returned).
+   */
+  mountTree(request: { readonly digest: Sha256; readonly from: string; readonly dir: string; readonly at: string }): Promise<TreeLayer | undefined>;
   /** Moves a finished output tree into the store; indexes it under `key` when `cache` is set. */
   commitTree(request: CommitRequest): Promise<OutputRecord>;
   readOnlyTree(digest: Sha256): Promise<string>;
@@ -63,4 +70,6 @@ export interface CommitRequest {
   readonly preimage: KeyPreimage;
   readonly durationMs: number;
   readonly cache: boolean;
+  /** Subtrees of `dir` that start as stored trees (mounted overlays are unmounted by the commit). */
+  readonly layers?: readonly TreeLayer[];
 }

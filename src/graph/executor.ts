@@ -1,4 +1,7 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CorruptBlobError } from '../cache/corrupt-blob-error.js';
+import type { TreeLayer } from '../cache/tree-layers.js';
 import type { ExecutorStore, OutputRecord } from '../cache/types.js';
 import type { Failure, NodeId } from '../errors/failures.js';
 import { InternalError } from '../errors/internal-error.js';
@@ -181,27 +184,37 @@ class Executor {
     const started = this.#o.now();
     this.#emit({ type: 'node-start', node: node.id, kind: kind.kind, key: computed.key });
     const deps = await Promise.all(args.deps.map((id) => this.#depOutput(id)));
+    const layers: TreeLayer[] = [];
     let result: RunResult;
     try {
       result = await kind.run(node.spec, {
         node: node.id, outDir: dir, root: this.#o.plan.root, signal: this.#abort.signal, deps,
         output: (stream, chunk) => this.#emit({ type: 'node-output', node: node.id, stream, chunk }),
         progress: (done, total) => this.#emit({ type: 'node-progress', node: node.id, done, total }),
+        writableTree: async (dep, { from, at }) => {
+          const layer = await store.mountTree({ digest: dep.digest, from, dir, at });
+          if (layer !== undefined) layers.push(layer);
+          return join(dir, at);
+        },
+        reuseTree: async (dep, { from, at }) => {
+          await mkdir(join(dir, at), { recursive: true });
+          layers.push({ at, lower: { digest: dep.digest, from } });
+        },
       });
     } catch (error) {
       result = { ok: false, error: thrownFailure(node.id, error) };
     }
     const ms = this.#o.now() - started;
     if (!result.ok) {
-      await store.discardStaging(dir);
+      await store.discardStaging(dir, layers);
       this.#o.store.recordHistory(this.#history(node, computed.key, 'failed', ms));
       return this.#fail(node, result.error);
     }
     let record: OutputRecord;
     try {
-      record = await store.commitTree({ key: computed.key, dir, kind: kind.kind, preimage: computed.preimage, durationMs: ms, cache: !args.tainted });
+      record = await store.commitTree({ key: computed.key, dir, kind: kind.kind, preimage: computed.preimage, durationMs: ms, cache: !args.tainted, layers });
     } catch (error) {
-      await store.discardStaging(dir);
+      await store.discardStaging(dir, layers);
       return this.#fail(node, thrownFailure(node.id, error));
     }
     store.recordLatest(node.id, { key: computed.key, preimage: computed.preimage, digest: record.digest, ms, at: this.#o.now() });

@@ -39,6 +39,14 @@ export interface RunContext {
   /** Log output; reporters decide whether to show it. */
   output(stream: 'stdout' | 'stderr', chunk: string): void;
   progress(done: number, total: number): void;
+  /**
+   * Makes `<outDir>/<at>` a private, writable copy of `dep`'s `<from>` subtree. Where overlayfs works this
+   * copies nothing (the store's read-only tree is the lower layer) and committing hashes only what changed.
+   * Returns the directory.
+   */
+  writableTree(dep: DepOutput, subtree: { readonly from: string; readonly at: string }): Promise<string>;
+  /** Makes `<outDir>/<at>` exactly `dep`'s `<from>` subtree without copying it; nothing may be written there. */
+  reuseTree(dep: DepOutput, subtree: { readonly from: string; readonly at: string }): Promise<void>;
 }
 
 export type RunResult = Result<null, Failure>;

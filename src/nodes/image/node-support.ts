@@ -1,11 +1,9 @@
 // Small helpers shared by the image node kinds.
-import { lstat, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat } from 'node:fs/promises';
 import { err, ok } from '../../errors/result.js';
 import type { Result } from '../../errors/result.js';
 import { toolEnvironment } from '../packages/run-tool.js';
 import type { Environment } from '../packages/run-tool.js';
-import type { DepOutput } from '../types.js';
 
 /**
  * The environment image kinds run tools with: a fixed locale and the default search path. Nothing of the
@@ -23,15 +21,4 @@ export function objectParams<P>(raw: unknown, keys: readonly string[]): Result<P
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return err('params must be an object');
   for (const k of keys) if (!(k in raw)) return err(`params.${k} is missing`);
   return ok(raw as P);
-}
-
-/**
- * Copies a dependency's `root/` tree to `dest` as a private, writable tree (the store's copy is shared
- * and read-only); the dependency's other directories are not kept.
- */
-export async function copyDependencyRoot(dep: DepOutput, dest: string): Promise<void> {
-  const copy = `${dest}.copy`;
-  await dep.copyTo(copy);
-  await rename(join(copy, 'root'), dest);
-  await rm(copy, { recursive: true, force: true });
 }

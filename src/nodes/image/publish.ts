@@ -18,7 +18,7 @@ export interface PublishOptions {
   readonly outputDir: string;
   /** `Output=`: names the record, so several images can publish into one directory. */
   readonly output: string;
-  /** Copies a store tree to a new directory (the store's copyTree). */
+  /** Writes a store tree to a new directory sharing no inodes with the store (the store's exportTree). */
   readonly copyTree: (digest: string, dest: string) => Promise<void>;
   /** Unique per process, for staging names. */
   readonly tag: string;

@@ -19,7 +19,7 @@ import type { AptRepository } from '../../packages/distro/types.js';
 import type { NodeKind, RunContext } from '../../types.js';
 import { bool, cleanPackageMetadata, list, num, str, trees } from '../image-settings.js';
 import { BASE_ONLY, DISK_ONLY, HOST_LOCAL, OUTPUT_ONLY, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
-import { copyDependencyRoot, NODE_ENV, objectParams } from '../node-support.js';
+import { NODE_ENV, objectParams } from '../node-support.js';
 import { scriptApt, SCRIPT_APT_SETTINGS } from '../script-apt.js';
 import type { ScriptAptParams } from '../script-apt.js';
 import { runScripts } from '../scripts.js';
@@ -97,7 +97,8 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
   const epoch = num(s, 'SourceDateEpoch');
   if (epoch !== undefined) {
     await clampShadowDates(root, epoch);
-    await clampMtimes(root, epoch);
+    // Not root/: the store keeps no mtimes (the output node and publishing clamp them), and touching every
+    // file would copy the whole base up into this node's overlay.
     await clampMtimes(out, epoch);
   }
   return ok(null);
@@ -105,7 +106,7 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
 
 export const finalizeKind: NodeKind<FinalizeParams> = {
   kind: 'finalize',
-  version: 6,
+  version: 7,
   // Package lists and skeleton trees reach this stage through the base tree's digest; the output format does not
   // reach it at all. The script helpers' apt settings stay keyed.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY,
@@ -126,8 +127,7 @@ export const finalizeKind: NodeKind<FinalizeParams> = {
     }
     const base = ctx.deps[0];
     if (base === undefined) return err({ code: 'NODE_FAILED', node: ctx.node, message: 'finalize needs its base-install dependency' });
-    const root = join(ctx.outDir, 'root');
-    await copyDependencyRoot(base, root);
+    const root = await ctx.writableTree(base, { from: 'root', at: 'root' });
     const out = join(ctx.outDir, 'out');
     await mkdir(out, { recursive: true });
     return finalizeTree(spec, ctx, root, out);

@@ -10,7 +10,7 @@ import { compressFile, writeCpio, writeTar } from '../../output/archive.js';
 import type { NodeKind, RunContext, RunResult, Settings } from '../../types.js';
 import { list, num, str } from '../image-settings.js';
 import { BASE_ONLY, DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
-import { copyDependencyRoot, objectParams } from '../node-support.js';
+import { objectParams } from '../node-support.js';
 import { runScripts } from '../scripts.js';
 import { SUPPORTED_FORMATS, compression, outputFileName, writeChecksums, writeManifest } from './output-files.js';
 import type { OutputFormat } from './output-files.js';
@@ -50,7 +50,7 @@ async function packArchive(options: { ctx: RunContext; format: 'tar' | 'cpio'; n
 
 export const outputKind: NodeKind<OutputParams> = {
   kind: 'output',
-  version: 2,
+  version: 3,
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, DISK_ONLY, RESOLUTION, BASE_ONLY, FINALIZE_ONLY.filter((n) => !READ_HERE.has(n)),
     // Where the output is published, not what it is.
     ['OutputDirectory', 'OutputMode']),
@@ -64,7 +64,7 @@ export const outputKind: NodeKind<OutputParams> = {
   tools: (spec) => {
     const format = str(spec.settings, 'Format');
     const comp = compression(spec.settings);
-    return [...(list(spec.settings, 'PostOutputScripts').length > 0 ? ['bwrap'] : []),...(format === 'tar' ? ['tar'] : format === 'cpio' ? ['cpio', 'cp'] : ['cp']),
+    return [...(list(spec.settings, 'PostOutputScripts').length > 0 ? ['bwrap'] : []),...(format === 'tar' ? ['tar'] : format === 'cpio' ? ['cpio', 'cp'] : []),
       ...(format === 'tar' || format === 'cpio' ? [comp === 'gz' ? 'gzip' : comp === 'none' ? [] : comp].flat() : [])];
   },
   async run(spec, ctx) {
@@ -80,10 +80,11 @@ export const outputKind: NodeKind<OutputParams> = {
     const output = str(s, 'Output') ?? 'image';
     const name = outputFileName(s, format);
     const epoch = num(s, 'SourceDateEpoch');
+    // The directory is the finalized tree as stored (no bytes copied; publishing clamps its mtimes), or a
+    // writable overlay of it when post-output scripts may change it.
     if (format === 'directory') {
-      const dest = join(ctx.outDir, name);
-      await copyDependencyRoot(tree, dest);
-      if (epoch !== undefined) await clampMtimes(dest, epoch);
+      if (list(s, 'PostOutputScripts').length > 0) await ctx.writableTree(tree, { from: 'root', at: name });
+      else await ctx.reuseTree(tree, { from: 'root', at: name });
     } else {
       await packArchive({ ctx, format, name, level: num(s, 'CompressLevel') ?? 3, comp: compression(s), epoch });
     }

@@ -1,6 +1,6 @@
-// package-delta: packages added to Packages= since the cached base was built, installed on top of a copy of
-// that base instead of reinstalling it. The planner uses it when the previous lock's wish list is a strict
-// subset of the current one (so the base's own lock, and the base, stay cached).
+// package-delta: packages added to Packages= since the cached base was built, installed on top of that base
+// (an overlay on the stored base where possible) instead of reinstalling it. The planner uses it when the
+// previous lock's wish list is a strict subset of the current one (so the base's own lock, and the base, stay cached).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err, ok } from '../../../errors/result.js';
@@ -11,7 +11,7 @@ import type { NodeKind } from '../../types.js';
 import { addPackages, addSettings, epochEnvironment } from '../add-packages.js';
 import { packageCache, packagesFromCacheOnly } from '../base-install/package-cache.js';
 import { BASE_ONLY, DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, OUTPUT_ONLY, RUNTIME, union } from '../irrelevant-settings.js';
-import { copyDependencyRoot, objectParams } from '../node-support.js';
+import { objectParams } from '../node-support.js';
 
 export interface PackageDeltaParams {
   /** The repo-metadata node. */
@@ -26,7 +26,7 @@ export interface PackageDeltaParams {
 
 export const packageDeltaKind: NodeKind<PackageDeltaParams> = {
   kind: 'package-delta',
-  version: 2,
+  version: 3,
   // The added packages are a parameter; Packages= itself holds the base's wish list here.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, BASE_ONLY.filter((n) => n !== 'WithDocs'), ['Packages']),
   env: [],
@@ -40,8 +40,7 @@ export const packageDeltaKind: NodeKind<PackageDeltaParams> = {
   async run(spec, ctx) {
     const [metadata, base] = ctx.deps;
     if (metadata === undefined || base === undefined) return err({ code: 'NODE_FAILED', node: ctx.node, message: 'package-delta needs its metadata and base dependencies' });
-    const root = join(ctx.outDir, 'root');
-    await copyDependencyRoot(base, root);
+    const root = await ctx.writableTree(base, { from: 'root', at: 'root' });
     const lock = await addPackages({
       metadata: await metadata.readOnlyPath(), root, packages: spec.params.packages, settings: addSettings(spec.settings, spec.params.architecture),
       archives: packageCache(spec), cacheOnly: packagesFromCacheOnly(spec), scratch: join(ctx.outDir, 'scratch'), env: epochEnvironment(spec.settings),
