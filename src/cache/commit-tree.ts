@@ -1,4 +1,5 @@
-import { lstat, rm } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Cas } from './cas.js';
@@ -43,7 +44,7 @@ export async function commitTree(cas: Cas, dir: string, layers: readonly TreeLay
     if (l === undefined || overlay === undefined) return { adopt: s.absolute };
     const rel = relativeTo(s.entry.path, l.layer.at);
     const upper = join(overlay.upper, rel);
-    if ((await lstat(upper).catch(() => undefined))?.isFile() === true) return { adopt: upper };
+    if (lstatSync(upper, { throwIfNoEntry: false })?.isFile() === true) return { adopt: upper };
     const digest = l.digests.get(placeUnder(rel, l.layer.lower.from));
     if (digest === undefined) throw new Error(`${s.entry.path} is neither in the overlay's upper layer nor in its lower tree`);
     return { digest };

@@ -148,10 +148,10 @@ export class LocalStore implements ExecutorStore {
     return this.#guard(digest, () => hotTree(this.materializeOptions, digest));
   }
 
-  /** Writes a stored tree to `dest` from its blobs, sharing no inodes with the store (for published outputs). */
-  async exportTree(digest: string, dest: string): Promise<void> {
+  /** Writes a stored tree (or its `from` subtree) to `dest` from its blobs, sharing no inodes with the store. */
+  async exportTree(digest: string, dest: string, from = '.'): Promise<void> {
     const { exportTree } = await import('./materialize.js');
-    await this.#guard(digest, () => exportTree(this.materializeOptions, digest, dest));
+    await this.#guard(digest, () => exportTree(this.materializeOptions, digest, dest, from));
   }
 
   async copyTree(digest: string, dest: string): Promise<void> {

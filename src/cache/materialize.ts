@@ -1,5 +1,6 @@
 import { writeTreeXattrs } from './xattrs.js';
-import { chmod, copyFile, lchown, link, mkdir, rename, rm, stat, symlink } from 'node:fs/promises';
+import { chmodSync, lchownSync, linkSync, mkdirSync, symlinkSync } from 'node:fs';
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Cas } from './cas.js';
@@ -8,6 +9,7 @@ import type { StoreLayout } from './store-layout.js';
 import { tempName } from './store-layout.js';
 import type { ManifestEntry, TreeManifest } from './tree-manifest.js';
 import { parseManifest } from './tree-manifest.js';
+import { subtreeEntries } from './tree-layers.js';
 
 export interface MaterializeOptions {
   readonly layout: StoreLayout;
@@ -47,59 +49,48 @@ export async function hotTree(options: MaterializeOptions, digest: string): Prom
 /** Copies run in parallel: each is one in-kernel copy, so the threads mostly wait on the disk. */
 const COPIES_IN_FLIGHT = 8;
 
+/**
+ * Writes a manifest's tree at `dest`: directories, then file contents (verified blobs, copied in parallel),
+ * then links and special files, then owners and modes, then extended attributes. Metadata calls are
+ * synchronous: a tree has tens of thousands of them, and a thread-pool round trip costs more than each.
+ */
 async function writeTree(args: { options: MaterializeOptions; manifest: TreeManifest; tree: string; dest: string }): Promise<void> {
   const { options, manifest, tree, dest } = args;
   const at = (entry: ManifestEntry) => (entry.path === '.' ? dest : join(dest, entry.path));
-  const write = (entry: ManifestEntry) => writeEntry({ options, entry, at: at(entry), dest, tree });
-  // Directories first (in order, parents before children), then file contents in parallel, then links to them.
-  for (const entry of manifest.entries) if (entry.type === 'dir') await write(entry);
+  for (const entry of manifest.entries) if (entry.type === 'dir') mkdirSync(at(entry), { recursive: true });
   const limit = pLimit(COPIES_IN_FLIGHT);
-  await Promise.all(manifest.entries.filter((e) => e.type === 'file' && e.hardlink === undefined).map((e) => limit(() => write(e))));
-  for (const entry of manifest.entries) if (entry.type !== 'dir' && (entry.type !== 'file' || entry.hardlink !== undefined)) await write(entry);
-  const owned = manifest.entries.filter((e) => e.hardlink === undefined);
-  const setOwner = async (entry: ManifestEntry) => {
-    await lchown(at(entry), entry.uid, entry.gid).catch((error: unknown) => {
+  await Promise.all(manifest.entries.filter((e) => e.type === 'file' && e.hardlink === undefined).map((e) => limit(async () => {
+    const digest = e.digest ?? '';
+    if (!(await options.cas.verify(digest))) throw new CorruptBlobError(tree, digest, options.cas.path(digest));
+    await copyFile(options.cas.path(digest), at(e));
+  })));
+  for (const entry of manifest.entries) {
+    if (entry.type === 'file' && entry.hardlink !== undefined) linkSync(join(dest, entry.hardlink), at(entry));
+    else if (entry.type === 'symlink') symlinkSync(entry.target ?? '', at(entry));
+    else if (entry.type !== 'file' && entry.type !== 'dir') await writeSpecial(entry, at(entry));
+  }
+  const setOwner = (entry: ManifestEntry) => {
+    try {
+      lchownSync(at(entry), entry.uid, entry.gid);
+    } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
-    });
-    if (entry.type !== 'symlink') await chmod(at(entry), entry.mode);
+    }
+    if (entry.type !== 'symlink') chmodSync(at(entry), entry.mode);
   };
-  await Promise.all(owned.filter((e) => e.type !== 'dir').map((e) => limit(() => setOwner(e))));
+  const owned = manifest.entries.filter((e) => e.hardlink === undefined);
+  for (const entry of owned) if (entry.type !== 'dir') setOwner(entry);
   // Directories last, deepest first, so read-only directories do not block their own contents.
-  for (const entry of owned.filter((e) => e.type === 'dir').reverse()) await setOwner(entry);
+  for (const entry of owned.filter((e) => e.type === 'dir').reverse()) setOwner(entry);
   // After chown, which clears security.capability.
   await writeTreeXattrs(dest, manifest.entries.flatMap((e) => (e.xattrs === undefined || e.hardlink !== undefined ? [] : [[e.path, e.xattrs] as const])));
 }
 
-async function writeEntry(args: { options: MaterializeOptions; entry: ManifestEntry; at: string; dest: string; tree: string }): Promise<void> {
-  const { options, entry, at, dest, tree } = args;
-  switch (entry.type) {
-    case 'dir':
-      await mkdir(at, { recursive: true });
-      return;
-    case 'file': {
-      if (entry.hardlink !== undefined) {
-        await link(join(dest, entry.hardlink), at);
-        return;
-      }
-      const digest = entry.digest ?? '';
-      if (!(await options.cas.verify(digest))) throw new CorruptBlobError(tree, digest, options.cas.path(digest));
-      await copyFile(options.cas.path(digest), at);
-      return;
-    }
-    case 'symlink':
-      await symlink(entry.target ?? '', at);
-      return;
-    case 'char':
-    case 'block':
-    case 'fifo':
-    case 'socket': {
-      const { execa } = await import('execa');
-      if (entry.type === 'fifo') await execa('mkfifo', [at]);
-      else if (entry.type === 'socket') return; // sockets cannot be recreated meaningfully; mkosi drops them too
-      else await execa('mknod', [at, entry.type === 'char' ? 'c' : 'b', String(entry.rdev?.major ?? 0), String(entry.rdev?.minor ?? 0)]);
-      return;
-    }
-  }
+async function writeSpecial(entry: ManifestEntry, at: string): Promise<void> {
+  // Sockets cannot be recreated meaningfully; mkosi drops them too.
+  if (entry.type === 'socket') return;
+  const { execa } = await import('execa');
+  if (entry.type === 'fifo') await execa('mkfifo', [at]);
+  else await execa('mknod', [at, entry.type === 'char' ? 'c' : 'b', String(entry.rdev?.major ?? 0), String(entry.rdev?.minor ?? 0)]);
 }
 
 /**
@@ -114,11 +105,14 @@ export async function copyTreeTo(options: MaterializeOptions, digest: string, de
 }
 
 /**
- * Writes a stored tree to a new directory `dest` straight from verified blobs, without a hot tree: for
- * copies that leave the store (published outputs), which must share no inodes with it.
+ * Writes a stored tree (or its `from` subtree) to a new directory `dest` straight from verified blobs,
+ * without a hot tree: for copies that leave the store (published outputs), which must share no inodes
+ * with it, and for small parts of big trees.
  */
-export async function exportTree(options: MaterializeOptions, digest: string, dest: string): Promise<void> {
+export async function exportTree(options: MaterializeOptions, digest: string, dest: string, from = '.'): Promise<void> {
   const manifest = await loadManifest(options.cas, digest);
   if (manifest === undefined) throw new CorruptBlobError(digest, digest, options.cas.path(digest));
-  await writeTree({ options, manifest, tree: digest, dest });
+  const entries = from === '.' ? manifest.entries : subtreeEntries(manifest, from, '.');
+  if (entries.length === 0) throw new Error(`the stored tree ${digest.slice(0, 12)} has no ${from}`);
+  await writeTree({ options, manifest: { version: 1, entries }, tree: digest, dest });
 }

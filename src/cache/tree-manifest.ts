@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../util/canonical-json.js';
 import { readTreeXattrs } from './xattrs.js';
@@ -64,13 +64,14 @@ export interface ScannedEntry {
 
 /**
  * Walks a tree without following symlinks, in sorted order, recording hardlink groups by inode.
- * Digests are filled in by the caller as files move into the store.
+ * Digests are filled in by the caller as files move into the store. The walk uses synchronous calls: an
+ * image has tens of thousands of entries, and a thread-pool round trip costs far more than each call.
  */
 export async function scanTree(root: string): Promise<ScannedEntry[]> {
   const out: ScannedEntry[] = [];
   const firstPathOfInode = new Map<string, string>();
-  const visit = async (rel: string, abs: string): Promise<void> => {
-    const s = await lstat(abs);
+  const visit = (rel: string, abs: string): void => {
+    const s = lstatSync(abs);
     const type = typeOf(s);
     const base = { path: rel, type, mode: s.mode & 0o7777, uid: s.uid, gid: s.gid };
     if (type === 'file') {
@@ -83,18 +84,18 @@ export async function scanTree(root: string): Promise<ScannedEntry[]> {
       if (s.nlink > 1) firstPathOfInode.set(inode, rel);
       out.push({ entry: { ...base, size: s.size }, absolute: abs });
     } else if (type === 'symlink') {
-      out.push({ entry: { ...base, target: await readlink(abs) }, absolute: abs });
+      out.push({ entry: { ...base, target: readlinkSync(abs) }, absolute: abs });
     } else if (type === 'char' || type === 'block') {
       out.push({ entry: { ...base, rdev: { major: Math.floor(s.rdev / 256) & 0xfff, minor: (s.rdev & 0xff) | ((s.rdev >> 12) & 0xfff00) } }, absolute: abs });
     } else {
       out.push({ entry: base, absolute: abs });
     }
     if (type === 'dir') {
-      const names = (await readdir(abs)).sort();
-      for (const name of names) await visit(rel === '.' ? name : `${rel}/${name}`, join(abs, name));
+      const names = readdirSync(abs).sort();
+      for (const name of names) visit(rel === '.' ? name : `${rel}/${name}`, join(abs, name));
     }
   };
-  await visit('.', root);
+  visit('.', root);
   const xattrs = await readTreeXattrs(root);
   if (xattrs.size === 0) return out;
   return out.map((s) => {

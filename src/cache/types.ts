@@ -58,6 +58,8 @@ export interface ExecutorStore {
   commitTree(request: CommitRequest): Promise<OutputRecord>;
   readOnlyTree(digest: Sha256): Promise<string>;
   copyTree(digest: Sha256, dest: string): Promise<void>;
+  /** Writes a stored tree, or its `from` subtree, to a new directory from its blobs (no hot tree needed). */
+  exportTree(digest: Sha256, dest: string, from?: string): Promise<void>;
   recordHistory(entry: HistoryEntry): void;
   recordLatest(node: NodeId, entry: LatestEntry): void;
   latest(node: NodeId): LatestEntry | undefined;

@@ -234,6 +234,7 @@ class Executor {
       id, kind: this.#o.plan.nodes.get(id)?.spec.kind ?? '', digest: result.digest,
       readOnlyPath: () => store.readOnlyTree(result.digest),
       copyTo: (dest) => store.copyTree(result.digest, dest),
+      exportSubtree: (from, dest) => store.exportTree(result.digest, dest, from),
     };
   }
 

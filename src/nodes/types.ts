@@ -24,6 +24,8 @@ export interface DepOutput {
   readOnlyPath(): Promise<string>;
   /** Copies the tree to `dest` (reflink where possible); the copy shares no inodes with the store. */
   copyTo(dest: string): Promise<void>;
+  /** Writes the `from` subtree to a new directory `dest`, without making the whole tree available: for small parts. */
+  exportSubtree(from: string, dest: string): Promise<void>;
 }
 
 /** What the executor hands to `run`. */

@@ -1,7 +1,7 @@
 // output: packs the finalized tree as Format= directory | tar | cpio | none, compresses it (CompressOutput=,
 // CompressLevel=), adds the scripts' $OUTPUTDIR files, SHA256SUMS (Checksum=), the JSON manifest
 // (ManifestFormat=json) and the `<Output>` symlink. The node's tree is exactly what gets published.
-import { cp, mkdir, readdir, rename, rm, symlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err } from '../../../errors/result.js';
 import type { NodeId } from '../../../errors/failures.js';
@@ -35,9 +35,9 @@ async function packArchive(options: { ctx: RunContext; format: 'tar' | 'cpio'; n
   } else {
     // cpio has no mtime clamp of its own: clamp a private copy.
     const copy = join(ctx.outDir, '.copy');
-    await tree.copyTo(copy);
-    if (options.epoch !== undefined) await clampMtimes(join(copy, 'root'), options.epoch);
-    await writeCpio({ root: join(copy, 'root'), dest: plain, signal: ctx.signal });
+    await tree.exportSubtree('root', copy);
+    if (options.epoch !== undefined) await clampMtimes(copy, options.epoch);
+    await writeCpio({ root: copy, dest: plain, signal: ctx.signal });
     await rm(copy, { recursive: true, force: true });
   }
   const dest = join(ctx.outDir, options.name);
@@ -64,7 +64,7 @@ export const outputKind: NodeKind<OutputParams> = {
   tools: (spec) => {
     const format = str(spec.settings, 'Format');
     const comp = compression(spec.settings);
-    return [...(list(spec.settings, 'PostOutputScripts').length > 0 ? ['bwrap'] : []),...(format === 'tar' ? ['tar'] : format === 'cpio' ? ['cpio', 'cp'] : []),
+    return [...(list(spec.settings, 'PostOutputScripts').length > 0 ? ['bwrap'] : []),...(format === 'tar' ? ['tar'] : format === 'cpio' ? ['cpio'] : []),
       ...(format === 'tar' || format === 'cpio' ? [comp === 'gz' ? 'gzip' : comp === 'none' ? [] : comp].flat() : [])];
   },
   async run(spec, ctx) {
@@ -88,13 +88,15 @@ export const outputKind: NodeKind<OutputParams> = {
     } else {
       await packArchive({ ctx, format, name, level: num(s, 'CompressLevel') ?? 3, comp: compression(s), epoch });
     }
-    const fromScripts = join(await tree.readOnlyPath(), 'out');
-    for (const entry of await readdir(fromScripts).catch(() => [] as string[])) {
-      await cp(join(fromScripts, entry), join(ctx.outDir, entry), { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
-    }
+    // Only the small out/ and meta/ parts of the finalized tree: a directory output never needs the rest here.
+    const side = join(ctx.outDir, '.finalized');
+    await tree.exportSubtree('out', join(side, 'out'));
+    for (const entry of await readdir(join(side, 'out'))) await rename(join(side, 'out', entry), join(ctx.outDir, entry));
     if (list(s, 'ManifestFormat').includes('json')) {
-      await writeManifest({ dir: ctx.outDir, settings: s, format, packagesJson: join(await tree.readOnlyPath(), 'meta/packages.json') });
+      await tree.exportSubtree('meta', join(side, 'meta'));
+      await writeManifest({ dir: ctx.outDir, settings: s, format, packagesJson: join(side, 'meta/packages.json') });
     }
+    await rm(side, { recursive: true, force: true });
     if (s['Checksum'] === true) await writeChecksums(ctx.outDir, output);
     if (name !== output) await symlink(name, join(ctx.outDir, output));
     await mkdir(ctx.outDir, { recursive: true });
