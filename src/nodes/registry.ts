@@ -1,11 +1,14 @@
 import { fixtureMergeKind } from './fixture/fixture-merge.js';
 import { fixtureTreeKind } from './fixture/fixture-tree.js';
 import { baseInstallKind } from './image/base-install/base-install.js';
+import { buildOverlayKind } from './image/build-overlay/build-overlay.js';
+import { buildScriptsKind } from './image/build-scripts/build-scripts.js';
 import { finalizeKind } from './image/finalize/finalize.js';
 import { outputKind } from './image/output/output.js';
 import { packageDeltaKind } from './image/package-delta/package-delta.js';
 import { packageLockKind } from './image/package-lock/package-lock.js';
 import { repoMetadataKind } from './image/repo-metadata/repo-metadata.js';
+import { volatilePackagesKind } from './image/volatile-packages/volatile-packages.js';
 import type { AnyNodeKind, KindLookup } from './types.js';
 
 /**
@@ -19,6 +22,9 @@ export const NODE_KINDS = {
   'package-lock': packageLockKind,
   'base-install': baseInstallKind,
   'package-delta': packageDeltaKind,
+  'volatile-packages': volatilePackagesKind,
+  'build-overlay': buildOverlayKind,
+  'build-scripts': buildScriptsKind,
   finalize: finalizeKind,
   output: outputKind,
 } as const satisfies Readonly<Record<string, AnyNodeKind>>;

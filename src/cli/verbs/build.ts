@@ -43,7 +43,7 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
     const storeRoot = defaultStoreRoot({ cacheDirectory, uid: runtime.uid, home: runtime.home, xdgCacheHome: runtime.env['XDG_CACHE_HOME'] });
     const planOptions = {
       images: loaded.images, root, host: await readHostAptSources({ etcApt: '/etc/apt' }), now: runtime.now(),
-      metadataTtlMs: METADATA_TTL_MS, packageCache: join(storeRoot, 'packages'),
+      metadataTtlMs: METADATA_TTL_MS, packageCache: join(storeRoot, 'packages'), buildArgs: ctx.parsed.args,
     };
     const plan = planImages(planOptions);
     if (!plan.ok) {

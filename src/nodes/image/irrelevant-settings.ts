@@ -50,6 +50,12 @@ export const RESOLUTION = [
   'SandboxTrees', 'Snapshot', 'WithRecommends',
 ] as const;
 
+/**
+ * Read by the build-overlay and build-scripts stages only (BuildSources= and WithNetwork= also reach the
+ * other stages' scripts, WithTests= the prepare scripts).
+ */
+export const BUILD_ONLY = ['BuildDirectory', 'BuildPackages', 'BuildScripts', 'BuildSubdirectory'] as const;
+
 /** Read by the base-install stage only. */
 export const BASE_ONLY = ['BaseTrees', 'PrepareScripts', 'SkeletonTrees', 'WithDocs'] as const;
 

@@ -1,6 +1,7 @@
 // Compiles a loaded mkosi configuration into the engine's plan input (pure: values in, values out). One
 // chain per image — package-lock → base-install → finalize → output — with one repo-metadata node per
-// distinct repository set, shared by every image that uses it.
+// distinct repository set, shared by every image that uses it. Optional links: package-delta (Packages=
+// grew), volatile-packages (VolatilePackages=), build-overlay → build-scripts (BuildScripts=).
 import { createHash } from 'node:crypto';
 import type { Failure } from '../../errors/failures.js';
 import { err, ok } from '../../errors/result.js';
@@ -15,6 +16,8 @@ import { describePackageFailure } from '../packages/package-failure.js';
 import type { PackageFailure } from '../packages/package-failure.js';
 import type { Settings } from '../types.js';
 import type { BaseInstallParams } from './base-install/base-install.js';
+import type { BuildOverlayParams } from './build-overlay/build-overlay.js';
+import type { BuildScriptsParams } from './build-scripts/build-scripts.js';
 import type { FinalizeParams } from './finalize/finalize.js';
 import { bool, list, str, trees } from './image-settings.js';
 import type { OutputParams } from './output/output.js';
@@ -22,6 +25,7 @@ import type { PackageDeltaParams } from './package-delta/package-delta.js';
 import type { PackageLockParams } from './package-lock/package-lock.js';
 import type { RepoMetadataParams } from './repo-metadata/repo-metadata.js';
 import type { ScriptAptParams } from './script-apt.js';
+import type { VolatilePackagesParams } from './volatile-packages/volatile-packages.js';
 import { rootRelative } from './trees.js';
 
 const DISTRIBUTIONS: Readonly<Record<string, AptDistribution>> = { debian, ubuntu, kali };
@@ -44,6 +48,8 @@ export interface PlanImagesOptions {
    * adds to it, the base keeps that lock and a package-delta node installs the additions on top.
    */
   readonly previousPackages?: (image: string) => readonly string[] | undefined;
+  /** The arguments after the verb (`mkb build -- …`), passed to build scripts. */
+  readonly buildArgs?: readonly string[];
 }
 
 export interface ImageNodes {
@@ -93,6 +99,35 @@ function imageSources(o: PlanImagesOptions, image: Settings, distro: AptDistribu
   return repos.ok ? { release, repositories: repos.value } : undefined;
 }
 
+/**
+ * What lies inside the build sources but is no source: output, cache, workspace and build directories,
+ * and the files a build publishes when OutputDirectory= is the configuration directory itself.
+ */
+function buildSourceExcludes(o: PlanImagesOptions, image: Settings): string[] {
+  const dirs = ['BuildDirectory', 'CacheDirectory', 'PackageCacheDirectory', 'WorkspaceDirectory'].flatMap((name) => str(image, name) ?? []);
+  const excludes = [...dirs, o.packageCache, `${o.root}/.mkosi-private`].map((p) => rootRelative(p, o.root));
+  const outputDir = rootRelative(str(image, 'OutputDirectory') ?? o.root, o.root);
+  if (outputDir !== '.') return [...excludes, outputDir];
+  return [...excludes, `${str(image, 'Output') ?? 'image'}*`, '.mkb-*'];
+}
+
+/** build-overlay and build-scripts, on top of `base`, for an image with build scripts. */
+function buildNodes(o: PlanImagesOptions, image: Settings, base: { metadata: string; tree: string; architecture: string }): [BuildOverlayParams, BuildScriptsParams] {
+  const name = str(image, 'Image') ?? 'main';
+  const sources = trees(image, 'BuildSources').map((t) => t.source);
+  const overlay: BuildOverlayParams = {
+    metadata: base.metadata, base: base.tree, architecture: base.architecture, files: list(image, 'PrepareScripts').map((p) => rootRelative(p, o.root)),
+  };
+  // Build scripts may call mkosi-install too (into the throwaway layer): from the build's repositories.
+  const scripts: BuildScriptsParams = {
+    overlay: `${name}/build-overlay`,
+    files: [...list(image, 'BuildScripts'), ...(sources.length === 0 ? [o.root] : sources)].map((p) => rootRelative(p, o.root)),
+    exclude: buildSourceExcludes(o, image), args: [...o.buildArgs ?? []],
+    scriptApt: { metadata: base.metadata, architecture: base.architecture },
+  };
+  return [overlay, scripts];
+}
+
 function imageChain(o: PlanImagesOptions, image: Settings, metadata: string, architecture: string, distro: AptDistribution): NodeInput[] {
   const name = str(image, 'Image') ?? 'main';
   const settings: Settings = { ...image, PackageCacheDirectory: str(image, 'PackageCacheDirectory') ?? o.packageCache };
@@ -114,19 +149,35 @@ function imageChain(o: PlanImagesOptions, image: Settings, metadata: string, arc
   };
   const sources = imageSources(o, image, distro);
   const fin: FinalizeParams = {
-    base: id('base-install'),
+    base: id('base-install'), architecture,
     files: rel([...trees(image, 'ExtraTrees').map((t) => t.source), ...list(image, 'PostInstallationScripts'), ...list(image, 'FinalizeScripts')]),
     ...(sources === undefined ? {} : { imageSources: sources }),
     ...scriptApt(['PostInstallationScripts', 'FinalizeScripts']),
   };
   const out: OutputParams = { tree: id('finalize'), files: rel(list(image, 'PostOutputScripts')) };
   const node = (stage: string, params: unknown, s: Settings = settings): NodeInput => ({ id: id(stage), spec: { kind: stage, image: name, settings: s, params } });
-  if (added.length === 0) return [node('package-lock', lock), node('base-install', base), node('finalize', fin), node('output', out)];
-  const delta: PackageDeltaParams = { metadata, base: id('base-install'), architecture, packages: added };
-  return [
-    node('package-lock', lock, baseSettings), node('base-install', base, baseSettings), node('package-delta', delta),
-    node('finalize', { ...fin, base: id('package-delta') }), node('output', out),
-  ];
+  const chain = [node('package-lock', lock, baseSettings), node('base-install', base, baseSettings)];
+  let tree = id('base-install');
+  if (added.length > 0) {
+    const delta: PackageDeltaParams = { metadata, base: tree, architecture, packages: added };
+    chain.push(node('package-delta', delta));
+    tree = id('package-delta');
+  }
+  // The build runs on the base tree; volatile packages go into the image only (mkosi: after the build).
+  let finalTree = tree;
+  if (list(image, 'VolatilePackages').length > 0) {
+    const volatile: VolatilePackagesParams = { metadata, base: tree, architecture };
+    chain.push(node('volatile-packages', volatile));
+    finalTree = id('volatile-packages');
+  }
+  let build: string | undefined;
+  if (list(image, 'BuildScripts').length > 0) {
+    const [overlay, scripts] = buildNodes(o, image, { metadata, tree, architecture });
+    chain.push(node('build-overlay', overlay), node('build-scripts', scripts));
+    build = id('build-scripts');
+  }
+  chain.push(node('finalize', { ...fin, base: finalTree, ...(build === undefined ? {} : { build }) }), node('output', out));
+  return chain;
 }
 
 /** The plan input for every image, or every reason it cannot be planned (all of them, not just the first). */

@@ -5,14 +5,14 @@ import type { Settings } from '../types.js';
 import { bool, list, num, str } from './image-settings.js';
 
 /** The script kinds mkb runs itself (configure scripts run while the config loads). */
-export type ScriptKind = 'sync' | 'prepare' | 'postinst' | 'finalize' | 'postoutput' | 'clean';
+export type ScriptKind = 'sync' | 'prepare' | 'build' | 'postinst' | 'finalize' | 'postoutput' | 'clean';
 
-/** Where each kind's script is mounted (mkosi's names: `$SCRIPT`). */
-export const scriptPath = (kind: ScriptKind): string => `/work/${kind}`;
+/** Where each kind's script is mounted (mkosi's names: `$SCRIPT`; build scripts at `/work/build-script`). */
+export const scriptPath = (kind: ScriptKind): string => (kind === 'build' ? '/work/build-script' : `/work/${kind}`);
 
 export const SANDBOX = {
   buildroot: '/buildroot', src: '/work/src', out: '/work/out', config: '/work/config.json',
-  packages: '/work/packages', artifacts: '/work/artifacts', helpers: '/scripts',
+  packages: '/work/packages', artifacts: '/work/artifacts', helpers: '/scripts', dest: '/work/dest', build: '/work/build',
 } as const;
 
 /** mkosi's EFI architecture names, for the architectures that have one. */
@@ -26,7 +26,7 @@ const DEBIAN_ARCHITECTURES: Readonly<Record<string, string>> = {
   'loongarch64': 'loong64', alpha: 'alpha', ia64: 'ia64', mips64: 'mips64el', parisc: 'hppa',
 };
 
-const IN_IMAGE: ReadonlySet<ScriptKind> = new Set(['prepare', 'postinst', 'finalize']);
+const IN_IMAGE: ReadonlySet<ScriptKind> = new Set(['prepare', 'build', 'postinst', 'finalize']);
 const WITH_OUTPUTDIR: ReadonlySet<ScriptKind> = new Set(['postinst', 'finalize', 'postoutput', 'clean']);
 
 export interface ScriptEnvironmentOptions {
@@ -45,6 +45,8 @@ export interface ScriptEnvironmentOptions {
    * stage, whose key does not hold them, so an unkeyed setting never reaches a cached tree.
    */
   readonly identity: boolean;
+  /** Build scripts: BuildDirectory= is set, so `$BUILDDIR` is mounted. */
+  readonly buildDir?: boolean;
   /** Sync scripts: whether the image's cached base is still valid (mkosi's `$CACHED`). */
   readonly cached?: boolean;
   /** Sync scripts get the caller's environment underneath mkosi's variables. */
@@ -91,21 +93,29 @@ export function scriptEnvironment(o: ScriptEnvironmentOptions): Record<string, s
       WITH_NETWORK: o.kind === 'prepare' || bool(s, 'WithNetwork', false) ? '1' : '0',
     });
   }
-  if (o.kind === 'prepare') {
+  if (o.kind === 'prepare' || o.kind === 'build') {
     env['WITH_DOCS'] = bool(s, 'WithDocs', true) ? '1' : '0';
     env['WITH_TESTS'] = bool(s, 'WithTests', true) ? '1' : '0';
+  }
+  if (o.kind === 'build') {
+    // No $OUTPUTDIR for build scripts since mkosi 25.
+    Object.assign(env, { DESTDIR: SANDBOX.dest, CHROOT_DESTDIR: SANDBOX.dest });
+    if (o.buildDir === true) Object.assign(env, { BUILDDIR: SANDBOX.build, CHROOT_BUILDDIR: SANDBOX.build });
   }
   if (WITH_OUTPUTDIR.has(o.kind)) env['OUTPUTDIR'] = SANDBOX.out;
   if (o.kind === 'postinst' || o.kind === 'finalize') env['CHROOT_OUTPUTDIR'] = SANDBOX.out;
   return { ...env, ...userEnvironment(s) };
 }
 
-/** Whether a script of this kind gets the network (sync and prepare: always; postoutput and clean: never). */
+/** Whether a script of this kind gets the network (sync and prepare: always; postoutput and clean: never; the others with WithNetwork=). */
 export function scriptNetwork(kind: ScriptKind, settings: Settings): boolean {
   if (kind === 'sync' || kind === 'prepare') return true;
   if (kind === 'postoutput' || kind === 'clean') return false;
   return bool(settings, 'WithNetwork', false);
 }
 
-/** The arguments mkosi passes: `final` to sync, prepare and postinst; nothing to the others. */
+/**
+ * The arguments mkosi passes: `final` to sync, prepare and postinst; nothing to the others. Build scripts get
+ * the arguments after `--` and prepare scripts `build` in the build overlay: their callers say so.
+ */
 export const scriptArguments = (kind: ScriptKind): string[] => (kind === 'sync' || kind === 'prepare' || kind === 'postinst' ? ['final'] : []);

@@ -1,7 +1,8 @@
 // Runs user scripts with mkosi's environment variables and paths, in namespaces (bubblewrap) over a minimal
-// root: the host's /usr and /etc read-only, the image at /buildroot, the sources at /work/src, $OUTPUTDIR at
-// /work/out, the script at /work/<kind>, mkosi's helpers at /scripts (script-helpers.ts); network as
-// scriptNetwork() says. Fixed paths keep what scripts write independent of where mkb works.
+// root: the host's /usr and /etc read-only, the image at /buildroot, BuildSources= at /work/src/<target>,
+// $OUTPUTDIR at /work/out, $DESTDIR at /work/dest and $BUILDDIR at /work/build (build scripts), the script at
+// scriptPath(), mkosi's helpers at /scripts (script-helpers.ts); network as scriptNetwork() says. Fixed
+// paths keep what scripts write independent of where mkb works.
 // Difference from mkosi: $MKOSI_CONFIG holds only the settings in the stage's key.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -39,6 +40,15 @@ export interface RunScriptsOptions {
   readonly buildroot?: string;
   /** $OUTPUTDIR (postinst, finalize, postoutput). */
   readonly outputDir?: string;
+  /** $DESTDIR (build scripts). */
+  readonly destDir?: string;
+  /** $BUILDDIR: BuildDirectory='s subdirectory for this image (build scripts). */
+  readonly buildDir?: string;
+  /** $PACKAGEDIR and $ARTIFACTDIR when they outlive the stage (build, and the build's artifacts after it); else in `scratch`. */
+  readonly packagesDir?: string;
+  readonly artifactsDir?: string;
+  /** The scripts' arguments, when not the kind's own (scriptArguments): `-- …` for build, `build` for prepare in the build overlay. */
+  readonly args?: readonly string[];
   /** A scratch directory for $MKOSI_CONFIG, $PACKAGEDIR, $ARTIFACTDIR and the helpers. */
   readonly scratch: string;
   /** Plan root: $SRCDIR when BuildSources= names nothing. */
@@ -53,8 +63,11 @@ export interface RunScriptsOptions {
   readonly onOutput: (stream: 'stdout' | 'stderr', chunk: string) => void;
 }
 
-function sourceDir(settings: Settings, root: string): string {
-  return trees(settings, 'BuildSources')[0]?.source ?? root;
+/** BuildSources= as `[host path, path in the sandbox]`, parents first: each at /work/src/<target>. */
+function sourceMounts(settings: Settings, root: string): [string, string][] {
+  const sources = trees(settings, 'BuildSources');
+  if (sources.length === 0) return [[root, SANDBOX.src]];
+  return sources.map((t): [string, string] => [t.source, join(SANDBOX.src, t.target)]).sort(([, a], [, b]) => a.length - b.length);
 }
 
 /** The host's tools, read-only, with the API file systems and the usual merged-/usr links. */
@@ -81,12 +94,19 @@ interface ScratchMounts {
 /** Writes $MKOSI_CONFIG, $PACKAGEDIR, $ARTIFACTDIR and the helpers; returns the mounts they need. */
 async function prepareScratch(o: RunScriptsOptions, network: boolean): Promise<ScratchMounts> {
   const at = (name: string): string => join(o.scratch, name);
-  await mkdir(at('packages'), { recursive: true });
-  await mkdir(at('artifacts'), { recursive: true });
+  const packages = o.packagesDir ?? at('packages');
+  const artifacts = o.artifactsDir ?? at('artifacts');
+  await mkdir(o.scratch, { recursive: true });
+  await mkdir(packages, { recursive: true });
+  await mkdir(artifacts, { recursive: true });
   await writeFile(at('config.json'), JSON.stringify(settingsPreimage(o.kind, o.settings), null, 4));
   const inImage = o.buildroot !== undefined;
   await writeHelpers({ dir: at('helpers'), network, inImage, ...(inImage && o.apt !== undefined ? { apt: o.apt.settings } : {}) });
-  const binds: [string, string][] = [[at('packages'), SANDBOX.packages], [at('artifacts'), SANDBOX.artifacts]];
+  const binds: [string, string][] = [
+    [packages, SANDBOX.packages], [artifacts, SANDBOX.artifacts],
+    ...(o.destDir === undefined ? [] : [[o.destDir, SANDBOX.dest] as [string, string]]),
+    ...(o.buildDir === undefined ? [] : [[o.buildDir, SANDBOX.build] as [string, string]]),
+  ];
   const helpers: [string, string, 'bind' | 'ro-bind'][] = [[at('helpers'), SANDBOX.helpers, 'ro-bind']];
   if (inImage && o.apt !== undefined) {
     await writeHelperAptScratch(at('apt'));
@@ -103,7 +123,10 @@ export async function runScripts(o: RunScriptsOptions): Promise<Result<null, Fai
   const { binds, roBinds, helpers } = await prepareScratch(o, network);
   const caller = o.caller ?? { uid: 0, gid: 0, debug: false };
   const hostEnv = {
-    ...scriptEnvironment({ kind: o.stage, settings: o.settings, ...caller, identity: o.stage !== 'prepare', ...(o.host === undefined ? {} : { host: o.host }) }),
+    ...scriptEnvironment({
+      kind: o.stage, settings: o.settings, ...caller, identity: o.stage !== 'prepare', buildDir: o.buildDir !== undefined,
+      ...(o.host === undefined ? {} : { host: o.host }),
+    }),
     PATH: `${SANDBOX.helpers}:${NODE_ENV['PATH'] ?? '/usr/bin:/usr/sbin'}`,
   };
   const workExisted = o.buildroot !== undefined && await pathExists(join(o.buildroot, 'work'));
@@ -112,7 +135,7 @@ export async function runScripts(o: RunScriptsOptions): Promise<Result<null, Fai
     const chroot = o.buildroot !== undefined && script.endsWith('.chroot');
     const all: [string, string][] = [
       ...(o.buildroot === undefined || chroot ? [] : [[o.buildroot, SANDBOX.buildroot] as [string, string]]),
-      [sourceDir(o.settings, o.root), SANDBOX.src], ...binds,
+      ...sourceMounts(o.settings, o.root), ...binds,
       ...(o.outputDir === undefined ? [] : [[o.outputDir, SANDBOX.out] as [string, string]]),
     ];
     const root = chroot && o.buildroot !== undefined
@@ -123,7 +146,7 @@ export async function runScripts(o: RunScriptsOptions): Promise<Result<null, Fai
         ...root, ...all.flatMap(([from, to]) => ['--bind', from, to]),
         ...roBinds.flatMap(([from, to]) => ['--ro-bind', from, to]), ...(chroot ? [] : helpers.flatMap(([from, to, how]) => [`--${how}`, from, to])),
         '--ro-bind', script, scriptPath(o.stage),
-        '--chdir', SANDBOX.src, '--', scriptPath(o.stage), ...scriptArguments(o.stage)],
+        '--chdir', SANDBOX.src, '--', scriptPath(o.stage), ...(o.args ?? scriptArguments(o.stage))],
       env: chroot ? { ...hostEnv, ...CHROOT_ENV } : hostEnv, signal: o.signal, onOutput: o.onOutput, missingHint: 'install bubblewrap',
     });
     // The mount points a chroot script or mkosi-chroot needed are not part of the image.

@@ -10,7 +10,7 @@ import { bootstrap, fetchLockedPackages, lockEntries } from '../../packages/pack
 import type { AptSettings, PackageLock } from '../../packages/package-manager/apt.js';
 import type { NodeKind } from '../../types.js';
 import { bool, list, num, trees } from '../image-settings.js';
-import { DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, OUTPUT_ONLY, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
+import { BUILD_ONLY, DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, OUTPUT_ONLY, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
 import { NODE_ENV, objectParams } from '../node-support.js';
 import { LOCK_FILE } from '../package-lock/package-lock.js';
 import { scriptApt, SCRIPT_APT_SETTINGS } from '../script-apt.js';
@@ -47,7 +47,7 @@ export const baseInstallKind: NodeKind<BaseInstallParams> = {
   version: 6,
   // Package lists, mirrors and repositories reach this stage through the lock's digest (the script helpers' apt
   // settings stay keyed).
-  irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, RESOLUTION.filter((n) => !(SCRIPT_APT_SETTINGS as readonly string[]).includes(n))),
+  irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, RESOLUTION.filter((n) => !(SCRIPT_APT_SETTINGS as readonly string[]).includes(n)), BUILD_ONLY),
   env: [],
   reproducible: false,
   cacheable: true,

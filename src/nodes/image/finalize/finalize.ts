@@ -1,7 +1,8 @@
-// finalize: everything mkosi does to the tree after installing packages — depmod and hwdb, extra trees,
-// post-installation scripts, machine ID, autologin, os-release, Ssh=, locale-gen, system users, volatile
-// files, presets, depmod again, firstboot settings, package records, package metadata cleanup,
-// RemoveFiles=, finalize scripts — then mtimes clamped to SourceDateEpoch.
+// finalize: everything mkosi does to the tree after installing packages — depmod and hwdb, the build
+// scripts' $DESTDIR, extra trees, post-installation scripts, machine ID, autologin, os-release, Ssh=,
+// locale-gen, system users, volatile files, presets, depmod again, firstboot settings, RemovePackages=,
+// package records, package metadata cleanup, RemoveFiles=, finalize scripts — then mtimes clamped to
+// SourceDateEpoch.
 // Output: root/ (the image tree), out/ ($OUTPUTDIR of the scripts), meta/packages.json (for manifests).
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { configureAutologin } from '../../finalize/autologin.js';
 import { clampMtimes } from '../../finalize/clamp-mtimes.js';
 import { configureOsRelease } from '../../finalize/os-release.js';
 import { removeFiles } from '../../finalize/remove-files.js';
+import { removeImagePackages } from '../../finalize/remove-packages.js';
 import { AFTER_INSTALL, BEFORE_FIRSTBOOT, runTreeSteps, treeStepTools } from '../../finalize/system-steps.js';
 import type { TreeStepContext } from '../../finalize/tree-step.js';
 import { toNodeFailure } from '../../packages/package-failure.js';
@@ -18,7 +20,7 @@ import { installImageSources, installedPackages } from '../../packages/package-m
 import type { AptRepository } from '../../packages/distro/types.js';
 import type { NodeKind, RunContext } from '../../types.js';
 import { bool, cleanPackageMetadata, list, num, str, trees } from '../image-settings.js';
-import { BASE_ONLY, DISK_ONLY, HOST_LOCAL, OUTPUT_ONLY, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
+import { BASE_ONLY, BUILD_ONLY, DISK_ONLY, HOST_LOCAL, OUTPUT_ONLY, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
 import { NODE_ENV, objectParams } from '../node-support.js';
 import { scriptApt, SCRIPT_APT_SETTINGS } from '../script-apt.js';
 import type { ScriptAptParams } from '../script-apt.js';
@@ -27,8 +29,12 @@ import { copyTrees } from '../trees.js';
 import { clampShadowDates, runFirstboot, writeMachineId } from './firstboot.js';
 
 export interface FinalizeParams {
-  /** The base-install node. */
+  /** The image's tree: base-install, package-delta or volatile-packages. */
   readonly base: NodeId;
+  /** dpkg architecture (RemovePackages=). */
+  readonly architecture: string;
+  /** The build-scripts node, when the image has build scripts: its dest/ goes into the image, its artifacts/ to the scripts. */
+  readonly build?: NodeId;
   /** ExtraTrees= sources and the postinst/finalize scripts, relative to the plan root. */
   readonly files: readonly string[];
   /** The apt sources an image with apt keeps (the distribution's defaults, never the build's mirror). */
@@ -38,7 +44,7 @@ export interface FinalizeParams {
 }
 
 /** Settings this kind does not implement yet: refusing them beats building an image without them. */
-const UNSUPPORTED = ['VolatilePackages', 'RemovePackages', 'BuildScripts', 'BaseTrees'] as const;
+const UNSUPPORTED = ['BaseTrees'] as const;
 
 const PACKAGE_METADATA = ['var/lib/dpkg', 'var/lib/apt', 'var/cache/apt', 'var/log/apt'];
 
@@ -65,14 +71,23 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
   const s = spec.settings;
   const scratch = join(ctx.outDir, 'scratch');
   const apt = await scriptApt(spec, spec.params.scriptApt, ctx.deps);
+  // The build's $ARTIFACTDIR stays visible to the later scripts (one directory per image in mkosi).
+  const artifactsDir = join(scratch, 'artifacts');
   const scripts = (stage: 'postinst' | 'finalize', setting: string) => runScripts({
     ...(apt === undefined ? {} : { apt }),
     stage, scripts: list(s, setting), kind: finalizeKind, settings: s, node: ctx.node, buildroot: root, outputDir: out,
-    scratch: join(scratch, stage), root: ctx.root, signal: ctx.signal, onOutput: ctx.output,
+    scratch: join(scratch, stage), root: ctx.root, signal: ctx.signal, onOutput: ctx.output, artifactsDir,
   });
   const steps: TreeStepContext = { root, node: ctx.node, settings: s, signal: ctx.signal, onOutput: ctx.output };
   const installed = await runTreeSteps(AFTER_INSTALL, steps);
   if (!installed.ok) return installed;
+  const build = spec.params.build === undefined ? undefined : ctx.deps.find((d) => d.id === spec.params.build);
+  await mkdir(artifactsDir, { recursive: true });
+  if (build !== undefined) {
+    const built = await build.readOnlyPath();
+    await copyTrees({ trees: [{ source: join(built, 'dest'), target: '/' }], root, owner: true, signal: ctx.signal });
+    await copyTrees({ trees: [{ source: join(built, 'artifacts'), target: '/' }], root: artifactsDir, owner: true, signal: ctx.signal });
+  }
   await copyTrees({ trees: trees(s, 'ExtraTrees'), root, owner: false, signal: ctx.signal });
   const postinst = await scripts('postinst', 'PostInstallationScripts');
   if (!postinst.ok) return postinst;
@@ -84,6 +99,11 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
   if (!system.ok) return system;
   const firstboot = await runFirstboot(root, s, ctx.signal);
   if (!firstboot.ok) return err(toNodeFailure(ctx.node, firstboot.error));
+  const removed = await removeImagePackages({
+    root, packages: list(s, 'RemovePackages'), architecture: spec.params.architecture, scratch: join(scratch, 'remove-packages'),
+    env: NODE_ENV, signal: ctx.signal, onOutput: ctx.output,
+  });
+  if (!removed.ok) return err(toNodeFailure(ctx.node, removed.error));
   const recorded = await recordPackages(root, join(ctx.outDir, 'meta'), ctx.signal);
   if (recorded !== undefined) return err({ code: 'NODE_FAILED', node: ctx.node, message: recorded });
   const clean = cleanPackageMetadata(s);
@@ -106,27 +126,31 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
 
 export const finalizeKind: NodeKind<FinalizeParams> = {
   kind: 'finalize',
-  version: 7,
-  // Package lists and skeleton trees reach this stage through the base tree's digest; the output format does not
-  // reach it at all. The script helpers' apt settings stay keyed.
-  irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY,
+  version: 8,
+  // Package lists and skeleton trees reach this stage through the base tree's digest, the build's output through
+  // the build-scripts node's; the output format does not reach it at all. The script helpers' apt settings stay keyed.
+  irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, BUILD_ONLY, ['WithTests'],
     [...RESOLUTION, ...BASE_ONLY].filter((n) => !(SCRIPT_APT_SETTINGS as readonly string[]).includes(n))),
   env: [],
   reproducible: true,
   cacheable: true,
   weight: 1,
-  parseParams: (raw) => objectParams<FinalizeParams>(raw, ['base', 'files']),
-  deps: (spec) => [spec.params.base, ...(spec.params.scriptApt === undefined ? [] : [spec.params.scriptApt.metadata])],
+  parseParams: (raw) => objectParams<FinalizeParams>(raw, ['base', 'files', 'architecture']),
+  deps: (spec) => [
+    spec.params.base, ...(spec.params.build === undefined ? [] : [spec.params.build]),
+    ...(spec.params.scriptApt === undefined ? [] : [spec.params.scriptApt.metadata]),
+  ],
   inputFiles: (spec) => spec.params.files,
   tools: (spec) => [...new Set(['cp', 'tar', 'dpkg-query', 'systemd-firstboot', 'openssl', ...treeStepTools(spec.settings),
-    ...(list(spec.settings, 'PostInstallationScripts').length + list(spec.settings, 'FinalizeScripts').length > 0 ? ['bwrap'] : [])])],
+    ...(list(spec.settings, 'PostInstallationScripts').length + list(spec.settings, 'FinalizeScripts').length > 0 ? ['bwrap'] : []),
+    ...(list(spec.settings, 'RemovePackages').length > 0 ? ['apt-get', 'bwrap'] : [])])],
   async run(spec, ctx) {
     const unsupported = UNSUPPORTED.filter((name) => list(spec.settings, name).length > 0);
     if (unsupported.length > 0) {
       return err({ code: 'NODE_FAILED', node: ctx.node, message: `${unsupported.map((n) => `${n}=`).join(', ')} not supported by mkb yet`, hint: 'build this image with mkosi 27.1 for now' });
     }
     const base = ctx.deps[0];
-    if (base === undefined) return err({ code: 'NODE_FAILED', node: ctx.node, message: 'finalize needs its base-install dependency' });
+    if (base === undefined) return err({ code: 'NODE_FAILED', node: ctx.node, message: 'finalize needs its base tree dependency' });
     const root = await ctx.writableTree(base, { from: 'root', at: 'root' });
     const out = join(ctx.outDir, 'out');
     await mkdir(out, { recursive: true });

@@ -9,7 +9,7 @@ import { clampMtimes } from '../../finalize/clamp-mtimes.js';
 import { compressFile, writeCpio, writeTar } from '../../output/archive.js';
 import type { NodeKind, RunContext, RunResult, Settings } from '../../types.js';
 import { list, num, str } from '../image-settings.js';
-import { BASE_ONLY, DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
+import { BASE_ONLY, BUILD_ONLY, DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
 import { objectParams } from '../node-support.js';
 import { runScripts } from '../scripts.js';
 import { SUPPORTED_FORMATS, compression, outputFileName, writeChecksums, writeManifest } from './output-files.js';
@@ -51,7 +51,7 @@ async function packArchive(options: { ctx: RunContext; format: 'tar' | 'cpio'; n
 export const outputKind: NodeKind<OutputParams> = {
   kind: 'output',
   version: 3,
-  irrelevantSettings: union(RUNTIME, HOST_LOCAL, DISK_ONLY, RESOLUTION, BASE_ONLY, FINALIZE_ONLY.filter((n) => !READ_HERE.has(n)),
+  irrelevantSettings: union(RUNTIME, HOST_LOCAL, DISK_ONLY, RESOLUTION, BASE_ONLY, BUILD_ONLY, FINALIZE_ONLY.filter((n) => !READ_HERE.has(n)),
     // Where the output is published, not what it is.
     ['OutputDirectory', 'OutputMode']),
   env: [],

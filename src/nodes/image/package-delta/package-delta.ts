@@ -10,7 +10,7 @@ import { storedLock } from '../../packages/package-manager/apt.js';
 import type { NodeKind } from '../../types.js';
 import { addPackages, addSettings, epochEnvironment } from '../add-packages.js';
 import { packageCache, packagesFromCacheOnly } from '../base-install/package-cache.js';
-import { BASE_ONLY, DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, OUTPUT_ONLY, RUNTIME, union } from '../irrelevant-settings.js';
+import { BASE_ONLY, BUILD_ONLY, DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, OUTPUT_ONLY, RUNTIME, union } from '../irrelevant-settings.js';
 import { objectParams } from '../node-support.js';
 
 export interface PackageDeltaParams {
@@ -28,7 +28,7 @@ export const packageDeltaKind: NodeKind<PackageDeltaParams> = {
   kind: 'package-delta',
   version: 3,
   // The added packages are a parameter; Packages= itself holds the base's wish list here.
-  irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, BASE_ONLY.filter((n) => n !== 'WithDocs'), ['Packages']),
+  irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, BUILD_ONLY, BASE_ONLY.filter((n) => n !== 'WithDocs'), ['Packages']),
   env: [],
   reproducible: false,
   cacheable: true,

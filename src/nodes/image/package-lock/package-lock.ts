@@ -11,7 +11,7 @@ import { fetchPackages, resolveLock, storedLock } from '../../packages/package-m
 import { packageCache } from '../base-install/package-cache.js';
 import type { NodeKind } from '../../types.js';
 import { bool, list } from '../image-settings.js';
-import { BASE_ONLY, DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, OUTPUT_ONLY, RUNTIME, union } from '../irrelevant-settings.js';
+import { BASE_ONLY, BUILD_ONLY, DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, OUTPUT_ONLY, RUNTIME, union } from '../irrelevant-settings.js';
 import { NODE_ENV, objectParams } from '../node-support.js';
 
 export interface PackageLockParams {
@@ -28,7 +28,7 @@ export const LOCK_FILE = 'lock.json';
 export const packageLockKind: NodeKind<PackageLockParams> = {
   kind: 'package-lock',
   version: 2,
-  irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, BASE_ONLY),
+  irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, BASE_ONLY, BUILD_ONLY),
   env: [],
   reproducible: true,
   cacheable: true,

@@ -33,7 +33,7 @@ describe('which steps run, in mkosi 27.1\'s order', () => {
 
   test('an ordinary image runs every tool over its tree; the host tools enter finalize\'s key', () => {
     expect(treeStepTools({})).toEqual(['bwrap', 'systemctl', 'systemd-hwdb', 'systemd-sysusers', 'systemd-tmpfiles']);
-    expect(finalizeKind.tools({ kind: 'finalize', image: 'main', settings: {}, params: { base: 'b', files: [] } }))
+    expect(finalizeKind.tools({ kind: 'finalize', image: 'main', settings: {}, params: { base: 'b', files: [], architecture: 'amd64' } }))
       .toEqual(expect.arrayContaining(['systemctl', 'systemd-hwdb', 'systemd-sysusers', 'systemd-tmpfiles']));
   });
 

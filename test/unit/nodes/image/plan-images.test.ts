@@ -1,11 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import { keyPreimage } from '../../../../src/graph/keys.js';
 import { baseInstallKind } from '../../../../src/nodes/image/base-install/base-install.js';
+import { buildOverlayKind } from '../../../../src/nodes/image/build-overlay/build-overlay.js';
+import { buildScriptsKind } from '../../../../src/nodes/image/build-scripts/build-scripts.js';
 import { finalizeKind } from '../../../../src/nodes/image/finalize/finalize.js';
 import { outputKind } from '../../../../src/nodes/image/output/output.js';
+import { packageDeltaKind } from '../../../../src/nodes/image/package-delta/package-delta.js';
 import { packageLockKind } from '../../../../src/nodes/image/package-lock/package-lock.js';
 import { planImages } from '../../../../src/nodes/image/plan-images.js';
 import type { PlanImagesOptions } from '../../../../src/nodes/image/plan-images.js';
+import { volatilePackagesKind } from '../../../../src/nodes/image/volatile-packages/volatile-packages.js';
 import type { HostAptSources } from '../../../../src/nodes/packages/distro/host-apt-sources.js';
 import type { AnyNodeKind, Settings } from '../../../../src/nodes/types.js';
 
@@ -131,6 +135,54 @@ describe('planImages: package-delta', () => {
   });
 });
 
+describe('planImages: build scripts, volatile packages', () => {
+  const kinds = (p: ReturnType<typeof plan>) => p.input.nodes.map((n) => n.spec.kind);
+  const build = (more: Record<string, unknown> = {}) => image({
+    BuildScripts: [`${ROOT}/mkosi.build`, `${ROOT}/mkosi.build.chroot`], BuildPackages: ['make'],
+    BuildSources: [{ Source: ROOT, Target: null }], OutputDirectory: `${ROOT}/mkosi.output`, BuildDirectory: `${ROOT}/mkosi.builddir`,
+    BuildSubdirectory: `${ROOT}/mkosi.builddir/debian~bookworm~x86-64`, ...more,
+  });
+
+  test('no build scripts: no build-overlay and no build-scripts node, even with BuildPackages=', () => {
+    const p = plan([image({ BuildPackages: ['make'] })]);
+    expect(kinds(p)).not.toContain('build-overlay');
+    expect(kinds(p)).not.toContain('build-scripts');
+    expect(node(p, 'main/finalize').spec.params).not.toHaveProperty('build');
+  });
+
+  test('build scripts add build-overlay on the base and build-scripts on the overlay; finalize reads the build output', () => {
+    const p = plan([build()], { buildArgs: ['--flag'] });
+    const metadata = p.input.nodes.find((n) => n.spec.kind === 'repo-metadata')?.id;
+    expect(node(p, 'main/build-overlay').spec.params).toEqual({ metadata, base: 'main/base-install', architecture: 'amd64', files: ['mkosi.prepare'] });
+    expect(node(p, 'main/build-scripts').spec.params).toMatchObject({ overlay: 'main/build-overlay', files: ['mkosi.build', 'mkosi.build.chroot', '.'], args: ['--flag'] });
+    expect(node(p, 'main/finalize').spec.params).toMatchObject({ base: 'main/base-install', build: 'main/build-scripts' });
+  });
+
+  test('the build sources leave out the output, build, cache and workspace directories inside them', () => {
+    const p = plan([build({ CacheDirectory: `${ROOT}/mkosi.cache`, WorkspaceDirectory: '/var/tmp' })]);
+    expect(node(p, 'main/build-scripts').spec.params).toMatchObject({
+      exclude: expect.arrayContaining(['mkosi.output', 'mkosi.builddir', 'mkosi.cache', '.mkosi-private']),
+    });
+    // Published into the configuration directory itself: only the image's own files and mkb's records are left out.
+    const intoRoot = plan([build({ OutputDirectory: null, Output: 'small_1.0' })]);
+    expect(node(intoRoot, 'main/build-scripts').spec.params).toMatchObject({ exclude: expect.arrayContaining(['small_1.0*', '.mkb-*']) });
+  });
+
+  test('BuildSources= targets are all inputs; the build overlay goes on package-delta when Packages= grew', () => {
+    const p = plan([build({ BuildSources: [{ Source: `${ROOT}/src`, Target: 'sub' }, { Source: '/elsewhere/lib', Target: 'lib' }], Packages: ['less', 'tree'] })], { previousPackages: () => ['less'] });
+    expect(node(p, 'main/build-scripts').spec.params).toMatchObject({ files: ['mkosi.build', 'mkosi.build.chroot', 'src', '../../elsewhere/lib'], args: [] });
+    expect(node(p, 'main/build-overlay').spec.params).toMatchObject({ base: 'main/package-delta' });
+  });
+
+  test('VolatilePackages= adds volatile-packages between the base and finalize; the build still runs on the base', () => {
+    const p = plan([build({ VolatilePackages: ['tree'] })]);
+    expect(node(p, 'main/volatile-packages').spec.params).toMatchObject({ base: 'main/base-install', architecture: 'amd64' });
+    expect(node(p, 'main/build-overlay').spec.params).toMatchObject({ base: 'main/base-install' });
+    expect(node(p, 'main/finalize').spec.params).toMatchObject({ base: 'main/volatile-packages', build: 'main/build-scripts' });
+    expect(kinds(plan([image()]))).not.toContain('volatile-packages');
+  });
+});
+
 describe('keys: each stage keys on what it reads (fail closed)', () => {
   const settingsKey = (kind: AnyNodeKind, s: Settings) => JSON.stringify(keyPreimage({
     kind, spec: { kind: kind.kind, image: 'main', settings: s, params: {} }, files: {}, deps: [], tools: {}, env: {}, epoch: null,
@@ -178,8 +230,25 @@ describe('keys: each stage keys on what it reads (fail closed)', () => {
     for (const k of [baseInstallKind, finalizeKind, outputKind]) expect(changes(k as AnyNodeKind, { Packages: ['vim'] }), k.kind).toBe(false);
   });
 
+  test('build settings key the build stages only; VolatilePackages= keys neither the base nor the build', () => {
+    for (const o of [{ BuildPackages: ['gcc'] }, { BuildScripts: ['/x/mkosi.build'] }, { BuildDirectory: '/b' }]) {
+      for (const k of [packageLockKind, baseInstallKind, packageDeltaKind, volatilePackagesKind, finalizeKind, outputKind]) {
+        expect(changes(k as AnyNodeKind, o), `${k.kind} ${JSON.stringify(o)}`).toBe(false);
+      }
+    }
+    expect(changes(buildOverlayKind as AnyNodeKind, { BuildPackages: ['gcc'] })).toBe(true);
+    expect(changes(buildScriptsKind as AnyNodeKind, { BuildPackages: ['gcc'] })).toBe(false);
+    for (const o of [{ BuildScripts: ['/x/mkosi.build'] }, { WithNetwork: true }, { BuildDirectory: '/b' }, { ImageVersion: '2' }, { Environment: { A: '1' } }]) {
+      expect(changes(buildScriptsKind as AnyNodeKind, o), JSON.stringify(o)).toBe(true);
+    }
+    for (const k of [baseInstallKind, buildOverlayKind, buildScriptsKind]) expect(changes(k as AnyNodeKind, { VolatilePackages: ['tree'] }), k.kind).toBe(false);
+    expect(changes(volatilePackagesKind as AnyNodeKind, { VolatilePackages: ['tree'] })).toBe(true);
+    expect(changes(finalizeKind as AnyNodeKind, { RemovePackages: ['less'] })).toBe(true);
+    expect(changes(baseInstallKind as AnyNodeKind, { RemovePackages: ['less'] })).toBe(false);
+  });
+
   test('a setting no kind knows about is part of every key, and the per-run Seed is part of none', () => {
-    for (const k of [packageLockKind, baseInstallKind, finalizeKind, outputKind]) {
+    for (const k of [packageLockKind, baseInstallKind, buildOverlayKind, buildScriptsKind, volatilePackagesKind, finalizeKind, outputKind]) {
       expect(changes(k as AnyNodeKind, { SomeFutureSetting: 1 }), k.kind).toBe(true);
       expect(changes(k as AnyNodeKind, { Seed: 'another' }), k.kind).toBe(false);
     }

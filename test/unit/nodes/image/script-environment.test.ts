@@ -42,6 +42,19 @@ describe('scriptEnvironment: mkosi 27.1 variables per script kind', () => {
     }
   });
 
+  test('build scripts: the image paths, $SCRIPT at /work/build-script, $DESTDIR, WITH_DOCS and WITH_TESTS; no $OUTPUTDIR', () => {
+    expect(strip(env('build', { settings: { ...SETTINGS, WithDocs: false } }))).toEqual({
+      ...COMMON, ...IN_IMAGE, SCRIPT: '/work/build-script', CHROOT_SCRIPT: '/work/build-script', DESTDIR: '/work/dest', CHROOT_DESTDIR: '/work/dest',
+      WITH_DOCS: '0', WITH_TESTS: '1',
+    });
+    expect(env('build', { settings: { ...SETTINGS, WithNetwork: false } })['WITH_NETWORK']).toBe('0');
+  });
+
+  test('build scripts: $BUILDDIR and $CHROOT_BUILDDIR only with a build directory', () => {
+    expect(env('build')).not.toHaveProperty('BUILDDIR');
+    expect(env('build', { buildDir: true })).toMatchObject({ BUILDDIR: '/work/build', CHROOT_BUILDDIR: '/work/build' });
+  });
+
   test('post-output and clean scripts: the common set and $OUTPUTDIR, nothing about an image tree', () => {
     expect(strip(env('postoutput'))).toEqual({ ...COMMON, OUTPUTDIR: '/work/out' });
     expect(strip(env('clean'))).toEqual({ ...COMMON, OUTPUTDIR: '/work/out' });
@@ -72,10 +85,12 @@ describe('scriptNetwork and scriptArguments', () => {
     expect(scriptNetwork('clean', { WithNetwork: true })).toBe(false);
     expect(scriptNetwork('postinst', { WithNetwork: true })).toBe(true);
     expect(scriptNetwork('finalize', {})).toBe(false);
+    expect(scriptNetwork('build', {})).toBe(false);
+    expect(scriptNetwork('build', { WithNetwork: true })).toBe(true);
   });
 
-  test('`final` goes to sync, prepare and postinst scripts only', () => {
-    expect(['sync', 'prepare', 'postinst', 'finalize', 'postoutput', 'clean'].map((k) => scriptArguments(k as ScriptKind).join(' ')))
-      .toEqual(['final', 'final', 'final', '', '', '']);
+  test('`final` goes to sync, prepare and postinst scripts only (build scripts get the arguments after --)', () => {
+    expect(['sync', 'prepare', 'build', 'postinst', 'finalize', 'postoutput', 'clean'].map((k) => scriptArguments(k as ScriptKind).join(' ')))
+      .toEqual(['final', 'final', '', 'final', '', '', '']);
   });
 });
