@@ -31,6 +31,8 @@ export interface ExecuteOptions {
   readonly random?: () => number;
   readonly buildId: string;
   readonly pid: number;
+  /** Nodes that run even when the store has their key (`--rerun-build-scripts`); their output replaces the entry. */
+  readonly force?: ReadonlySet<NodeId>;
 }
 
 /** The per-run record of one node (`NodeRun`): lives only inside the executor and its result. */
@@ -133,6 +135,7 @@ class Executor {
     const depDigests: { kind: string; digest: Sha256 }[] = [];
     const keyed = new Set(keyedDeps(node, kind));
     let tainted = !kind.cacheable;
+    const forced = this.#o.force?.has(node.id) === true;
     for (const dep of deps) {
       if (dep.result.status !== 'built' && dep.result.status !== 'cached') {
         return this.#skip(node, { code: 'DEP_FAILED', node: node.id, dep: dep.id });
@@ -143,7 +146,7 @@ class Executor {
     if (this.#stopped) return this.#skip(node, { code: 'CANCELLED', node: node.id, reason: this.#stopped });
     const computed = await computeKey({ node, kind, depDigests, environment: { ...this.#o.environment, root: this.#o.plan.root } });
     if (!computed.ok) return this.#fail(node, computed.error);
-    if (!tainted) {
+    if (!tainted && !forced) {
       const hit = await this.#o.store.lookup(computed.value.key);
       if (hit) return this.#cached(node, computed.value, hit);
     }
@@ -151,7 +154,7 @@ class Executor {
     if (release === undefined) return this.#skip(node, { code: 'CANCELLED', node: node.id, reason: this.#stopped ?? 'signal' });
     try {
       const leased = await this.#o.store.withLease(computed.value.key, this.#abort.signal, async () => {
-        const hit = tainted ? undefined : await this.#o.store.lookup(computed.value.key);
+        const hit = tainted || forced ? undefined : await this.#o.store.lookup(computed.value.key);
         if (hit) return this.#cached(node, computed.value, hit);
         return this.#build({ node, kind, computed: computed.value, tainted, deps: node.deps });
       });

@@ -92,6 +92,17 @@ describe('executor', () => {
     await store.close();
   });
 
+  test('a forced node runs although the store has it; unchanged output keeps its dependents cached (--rerun-build-scripts)', async () => {
+    const { kind, store } = await setup({ auto: true });
+    const p = plan([kind.kind], [kind.node('a'), kind.node('b', { deps: ['a'] }), kind.node('c', { deps: ['b'] })]);
+    await run(p, { kinds: [kind.kind], store });
+    const again = await run(p, { kinds: [kind.kind], store, force: new Set(['b']) });
+    expect(outcomes(again)).toEqual({ a: 'cached', b: 'built', c: 'cached' });
+    expect(kind.runs('b')).toBe(2);
+    expect(outcomes(await run(p, { kinds: [kind.kind], store }))).toEqual({ a: 'cached', b: 'cached', c: 'cached' });
+    await store.close();
+  });
+
   test('early cut-off: a rebuilt upstream with identical output keeps the downstream cached', async () => {
     const { kind, store } = await setup({ auto: true });
     await run(plan([kind.kind], [kind.node('a', { settings: { X: 1 } }), kind.node('b', { deps: ['a'] })]), { kinds: [kind.kind], store });

@@ -24,6 +24,7 @@ export interface RunOptions {
   readonly events?: BuildEvent[];
   readonly env?: Readonly<Record<string, string>>;
   readonly shuffle?: boolean;
+  readonly force?: ReadonlySet<string>;
 }
 
 /** Runs a plan with test defaults; shuffling is on unless a test needs a fixed order. */
@@ -43,6 +44,7 @@ export function run(p: BuildPlan, options: RunOptions): Promise<BuildResult> {
     ...(options.shuffle === false ? {} : { random: Math.random }),
     buildId: 'test-build',
     pid: 4242,
+    ...(options.force === undefined ? {} : { force: options.force }),
   });
 }
 

@@ -1,12 +1,15 @@
 // `mkb build` on an mkosi configuration: load → compile to a plan → run it over the store → publish the
 // main image's output into OutputDirectory. `--dry-run` prints each node's state and why.
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LocalStore } from '../../cache/local-store.js';
 import { defaultStoreRoot } from '../../cache/store-root.js';
 import { renderFailure } from '../../errors/render.js';
 import { readHostAptSources } from '../../nodes/packages/distro/host-apt-sources.js';
 import { planImages } from '../../nodes/image/plan-images.js';
-import { publishOutput } from '../../nodes/image/publish.js';
+import { publishOutput, recordPath } from '../../nodes/image/publish.js';
+import type { Settings } from '../../nodes/types.js';
+import { VerbFailed } from '../report-error.js';
 import { num, str } from '../../nodes/image/image-settings.js';
 import { buildAction } from '../commands/build/action.js';
 import type { BuildFlags } from '../engine/build-flags.js';
@@ -26,6 +29,16 @@ function previousPackages(store: LocalStore, image: string): string[] | undefine
   return Array.isArray(packages) && packages.every((p) => typeof p === 'string') ? packages : undefined;
 }
 
+/** mkosi 27.1 refuses `-R` before the main image was built once. */
+async function checkBuiltOnce(main: Settings, root: string): Promise<void> {
+  if (str(main, 'Format') === 'none') return;
+  const outputDir = str(main, 'OutputDirectory') ?? root;
+  const built = await access(recordPath(outputDir, str(main, 'Output') ?? 'image')).then(() => true, () => false);
+  if (!built) {
+    throw new VerbFailed(`Image '${str(main, 'Image') ?? 'main'}' must be built once before --rerun-build-scripts can be used`, `build the image once with 'mkb build'`);
+  }
+}
+
 export async function buildVerb(ctx: VerbContext): Promise<number> {
   const flags: BuildFlags = ctx.buildFlags ?? { dryRun: false };
   const loaded = await loadForVerb(ctx);
@@ -37,6 +50,8 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
   }
   const runtime = processRuntime();
   try {
+    // mkosi 27.1 refuses -R before it runs any script.
+    if (ctx.parsed.rerunBuildScripts) await checkBuiltOnce(main, root);
     // Sync scripts update sources before anything is planned, on every build (never cached).
     if (!flags.dryRun) await runVerbScripts({ kind: 'sync', ctx, runtime, images: loaded.images, root });
     const cacheDirectory = str(main, 'CacheDirectory');
@@ -44,6 +59,7 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
     const planOptions = {
       images: loaded.images, root, host: await readHostAptSources({ etcApt: '/etc/apt' }), now: runtime.now(),
       metadataTtlMs: METADATA_TTL_MS, packageCache: join(storeRoot, 'packages'), buildArgs: ctx.parsed.args,
+      rerunBuildScripts: ctx.parsed.rerunBuildScripts,
     };
     const plan = planImages(planOptions);
     if (!plan.ok) {
@@ -51,6 +67,11 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
       return EXIT.usage;
     }
     const published = plan.value.images.at(-1);
+    const rerun = new Set(plan.value.input.nodes.filter((n) => n.spec.kind === 'build-scripts').map((n) => n.id));
+    if (ctx.parsed.rerunBuildScripts && rerun.size === 0) {
+      ctx.io.err('mkb: no image has build scripts: nothing to rerun\n');
+      return EXIT.ok;
+    }
     return await buildAction({
       // With the store open: Packages= that only grew since the last lock becomes a package-delta on the cached base.
       planInput: (store) => {
@@ -61,7 +82,12 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
       ...(cacheDirectory === undefined ? {} : { cacheDirectory }),
       ...(flags.reporter === undefined ? {} : { reporter: flags.reporter }),
       ...(flags.jobs === undefined ? {} : { jobs: flags.jobs }),
+      ...(ctx.parsed.rerunBuildScripts ? { force: rerun } : {}),
       afterBuild: async ({ result, store }) => {
+        if (ctx.parsed.rerunBuildScripts) {
+          ctx.io.err(`reran the build scripts (${[...rerun].join(', ')}); the outputs are left as they are\n`);
+          return true;
+        }
         if (published === undefined) return true;
         const node = result.nodes.get(published.output);
         if (node === undefined || !('digest' in node)) return false;

@@ -50,6 +50,11 @@ export interface PlanImagesOptions {
   readonly previousPackages?: (image: string) => readonly string[] | undefined;
   /** The arguments after the verb (`mkb build -- …`), passed to build scripts. */
   readonly buildArgs?: readonly string[];
+  /**
+   * `-R`: plan only the build scripts (and what they need) of the images that have some; nothing after
+   * them, as mkosi 27.1 stops after the build scripts and leaves the outputs alone.
+   */
+  readonly rerunBuildScripts?: boolean;
 }
 
 export interface ImageNodes {
@@ -176,6 +181,7 @@ function imageChain(o: PlanImagesOptions, image: Settings, metadata: string, arc
     chain.push(node('build-overlay', overlay), node('build-scripts', scripts));
     build = id('build-scripts');
   }
+  if (o.rerunBuildScripts === true) return build === undefined ? [] : chain.filter((n) => n.spec.kind !== 'volatile-packages');
   chain.push(node('finalize', { ...fin, base: finalTree, ...(build === undefined ? {} : { build }) }), node('output', out));
   return chain;
 }

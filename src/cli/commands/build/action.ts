@@ -29,6 +29,8 @@ export interface BuildActionOptions {
   readonly dryRun: boolean;
   /** Run `cache gc` with this high watermark after the build, pinning this build's closure. */
   readonly maxCacheSize?: number;
+  /** Nodes to run even when cached (`--rerun-build-scripts`). */
+  readonly force?: ReadonlySet<string>;
 }
 
 /** The engine part of `mkb build`: plan → (dry run | execute) → exit status. */
@@ -55,6 +57,7 @@ export async function buildAction(options: BuildActionOptions, runtime: EngineRu
       signal: runtime.signal, emit: (e) => reporter.on(e), now: runtime.now,
       ...(runtime.shuffle ? { random: runtime.shuffle } : {}),
       buildId: `${runtime.host}:${runtime.pid}:${runtime.now()}`, pid: runtime.pid,
+      ...(options.force === undefined ? {} : { force: options.force }),
     });
     if (options.maxCacheSize !== undefined) {
       const pinned = new Set([...result.nodes.values()].flatMap((r) => ('key' in r ? [r.key] : [])));

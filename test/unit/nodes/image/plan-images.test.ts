@@ -174,6 +174,13 @@ describe('planImages: build scripts, volatile packages', () => {
     expect(node(p, 'main/build-overlay').spec.params).toMatchObject({ base: 'main/package-delta' });
   });
 
+  test('--rerun-build-scripts plans each image up to its build scripts, and images without build scripts not at all', () => {
+    const p = plan([image({ Image: 'plain' }), build({ VolatilePackages: ['tree'] })], { rerunBuildScripts: true });
+    expect(p.input.nodes.filter((n) => n.spec.kind !== 'repo-metadata').map((n) => n.id)).toEqual([
+      'main/package-lock', 'main/base-install', 'main/build-overlay', 'main/build-scripts',
+    ]);
+  });
+
   test('VolatilePackages= adds volatile-packages between the base and finalize; the build still runs on the base', () => {
     const p = plan([build({ VolatilePackages: ['tree'] })]);
     expect(node(p, 'main/volatile-packages').spec.params).toMatchObject({ base: 'main/base-install', architecture: 'amd64' });
