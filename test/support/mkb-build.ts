@@ -16,11 +16,12 @@ export interface BuildRun {
   readonly ms: number;
 }
 
-export async function mkbBuild(options: { dir: string; store: string; packages: string; args?: readonly string[] }): Promise<BuildRun> {
+/** `args` go before the verb; `verbArgs` after `build … --` (mkosi passes them to build scripts). */
+export async function mkbBuild(options: { dir: string; store: string; packages: string; args?: readonly string[]; verbArgs?: readonly string[] }): Promise<BuildRun> {
   const started = Date.now();
   const r = await execa('node', [
     MKB, '-C', options.dir, `--cache-directory=${options.store}`, `--package-cache-directory=${options.packages}`,
-    ...(options.args ?? []), 'build', '--reporter', 'json',
+    ...(options.args ?? []), 'build', '--reporter', 'json', ...(options.verbArgs === undefined ? [] : ['--', ...options.verbArgs]),
   ], { reject: false, env: { MKB_SHUFFLE: '1' } });
   const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as BuildEvent);
   const ran = events.flatMap((e) => (e.type === 'node-start' ? [e.node] : [])).sort();
