@@ -208,6 +208,17 @@ describe('-R/--rerun-build-scripts', () => {
     const f = await runCli(['-R', '-f', 'shell']);
     expect(f.stderr).toContain('--force cannot be used together with --rerun-build-scripts');
   });
+
+  test('build -R before the image was ever published says to build it once (mkosi 27.1)', async () => {
+    const dir = await tempDir();
+    // A placeholder archive (.invalid never resolves): nothing is fetched before the check.
+    await writeFile(join(dir, 'mkosi.conf'), '[Distribution]\nDistribution=debian\nRelease=bookworm\nMirror=http://archive.example.invalid/\n');
+    await writeFile(join(dir, 'mkosi.build'), '#!/bin/sh\n', { mode: 0o755 });
+    const r = await runCli(['-C', dir, '-R', 'build']);
+    expect(r.status).toBe(EXIT_CODES.failure);
+    expect(r.stderr).toContain("Image 'main' must be built once before --rerun-build-scripts can be used");
+    expect(r.stderr).toContain("build the image once with 'mkb build'");
+  });
 });
 
 describe('dependencies', () => {
