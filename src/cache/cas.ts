@@ -1,4 +1,4 @@
-import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { sha256Bytes, sha256File } from './hash-file.js';
@@ -47,15 +47,26 @@ export class Cas {
     return s?.size;
   }
 
-  /** Moves a finished file into the store (same filesystem) after hashing it; durable after the next `barrier()`. */
-  async adoptFile(file: string): Promise<{ digest: string; size: number }> {
+  /**
+   * Puts a finished file into the store (same filesystem) after hashing it; durable after the next
+   * `barrier()`. The file is moved, or with `keep` hard-linked, so it stays where it is as part of a hot
+   * tree (the two share an inode, and neither may ever be written to).
+   */
+  async adoptFile(file: string, options: { readonly keep?: boolean } = {}): Promise<{ digest: string; size: number }> {
     const { digest, size } = await sha256File(file);
     const target = this.path(digest);
-    // Renaming over an existing identical blob (rather than unlinking ours) also restores it if a
-    // concurrent gc just deleted it.
     await mkdir(dirname(target), { recursive: true });
-    await chmod(file, 0o444);
-    await rename(file, target);
+    // Renaming over an existing identical blob (rather than skipping ours) also restores it if a
+    // concurrent gc just deleted it.
+    if (options.keep === true) {
+      await mkdir(this.#o.layout.tmp, { recursive: true });
+      const tmp = join(this.#o.layout.tmp, tempName(this.#o.pid, this.#o.random));
+      await link(file, tmp);
+      await rename(tmp, target);
+    } else {
+      await chmod(file, 0o444);
+      await rename(file, target);
+    }
     this.#trusted.add(digest);
     this.#unsynced.add(target);
     return { digest, size };

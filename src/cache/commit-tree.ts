@@ -1,6 +1,6 @@
 import { lstatSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Cas } from './cas.js';
 import { loadManifest } from './materialize.js';
@@ -28,9 +28,15 @@ type Source = { readonly adopt: string } | { readonly digest: string };
  * Layers (tree-layers.ts) are scanned through their overlay mount, which gives exactly the tree a full copy
  * would; only files the overlay copied up are hashed, the rest keep the lower tree's digests. Reused
  * layers are spliced in from the lower manifest without reading a byte. Overlays are unmounted here.
+ *
+ * With `hotTree`, a staging directory without layers becomes the tree's hot copy: its files are linked
+ * into the CAS instead of moved, and the directory is renamed to `hotTree(digest)`, so the next stage
+ * reads it without copying a byte.
  */
-export async function commitTree(cas: Cas, dir: string, layers: readonly TreeLayer[] = []): Promise<CommittedTree> {
+export async function commitTree(cas: Cas, dir: string, layers: readonly TreeLayer[] = [], hotTree?: (digest: string) => string): Promise<CommittedTree> {
   const scanned = await scanTree(dir);
+  // A blob shared with a hot tree keeps the file's mode, and must stay readable without privileges.
+  const keep = hotTree !== undefined && layers.length === 0 && scanned.every((s) => s.entry.type !== 'file' || (s.entry.mode & 0o400) !== 0);
   for (const layer of layers) await layer.overlay?.unmount();
   const lowers = await Promise.all(layers.map(async (layer) => {
     const manifest = await loadManifest(cas, layer.lower.digest);
@@ -59,14 +65,15 @@ export async function commitTree(cas: Cas, dir: string, layers: readonly TreeLay
     }
     if (s.entry.type !== 'file' || s.entry.hardlink !== undefined) return [s.entry];
     const source = await sourceOf(s);
-    const digest = 'digest' in source ? source.digest : (await cas.adoptFile(source.adopt)).digest;
+    const digest = 'digest' in source ? source.digest : (await cas.adoptFile(source.adopt, { keep })).digest;
     return [{ ...s.entry, digest }];
   })));
   const entries = resolved.flat();
   await cas.barrier();
   const manifest: TreeManifest = { version: 1, entries };
   const digest = await cas.putBytes(Buffer.from(manifestText(manifest)));
-  await rm(dir, { recursive: true, force: true });
+  if (keep && hotTree !== undefined) await keepAsHotTree(dir, hotTree(digest));
+  else await rm(dir, { recursive: true, force: true });
   let bytes = 0;
   let files = 0;
   for (const e of entries) {
@@ -76,6 +83,12 @@ export async function commitTree(cas: Cas, dir: string, layers: readonly TreeLay
     }
   }
   return { digest, manifest, bytes, files };
+}
+
+async function keepAsHotTree(dir: string, target: string): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  // Another process may have made the same tree hot first: theirs is identical.
+  await rename(dir, target).catch(() => rm(dir, { recursive: true, force: true }));
 }
 
 /** Every blob a manifest names, itself included. */

@@ -123,9 +123,10 @@ export class LocalStore implements ExecutorStore {
 
   async commitTree(request: CommitRequest): Promise<OutputRecord> {
     // Loaded on first write: a no-op build never needs the writing half of the store.
-    const [{ commitTree, blobsOf }, { writeActionFile }] = await Promise.all([import('./commit-tree.js'), import('./action-file.js')]);
+    const [{ commitTree, blobsOf }, { writeActionFile }, { recordSeeds }] = await Promise.all([import('./commit-tree.js'), import('./action-file.js'), import('./materialize.js')]);
     const layers = request.layers ?? [];
-    const tree = await commitTree(this.cas, request.dir, layers);
+    const tree = await commitTree(this.cas, request.dir, layers, (digest) => this.layout.tree(digest));
+    await recordSeeds(this.materializeOptions, tree.digest, layers);
     await Promise.all(layers.map((l) => (l.overlay === undefined ? undefined : rm(l.overlay.scratch, { recursive: true, force: true }))));
     const record: OutputRecord = {
       digest: tree.digest, kind: request.kind, bytes: tree.bytes, files: tree.files, durationMs: request.durationMs, created: this.#o.now(),

@@ -1,6 +1,6 @@
 import { writeTreeXattrs } from './xattrs.js';
 import { chmodSync, lchownSync, linkSync, mkdirSync, symlinkSync } from 'node:fs';
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Cas } from './cas.js';
@@ -9,7 +9,8 @@ import type { StoreLayout } from './store-layout.js';
 import { tempName } from './store-layout.js';
 import type { ManifestEntry, TreeManifest } from './tree-manifest.js';
 import { parseManifest } from './tree-manifest.js';
-import { subtreeEntries } from './tree-layers.js';
+import type { TreeLayer } from './tree-layers.js';
+import { isUnder, placeUnder, relativeTo, subtreeEntries } from './tree-layers.js';
 
 export interface MaterializeOptions {
   readonly layout: StoreLayout;
@@ -25,7 +26,8 @@ export async function loadManifest(cas: Cas, digest: string): Promise<TreeManife
 
 /**
  * The read-only hot copy of a tree under trees/<digest>, built once from verified blobs (temp dir, then
- * rename) and shared by every reader. Nothing may write into it.
+ * rename) and shared by every reader. Nothing may write into it. A tree committed on layers borrows
+ * every unchanged file from the hot trees below it (hard links), so only what its stage changed is copied.
  */
 export async function hotTree(options: MaterializeOptions, digest: string): Promise<string> {
   const target = options.layout.tree(digest);
@@ -35,7 +37,7 @@ export async function hotTree(options: MaterializeOptions, digest: string): Prom
   await mkdir(options.layout.trees, { recursive: true });
   const tmp = join(options.layout.trees, `.tmp-${tempName(options.pid, options.random)}`);
   try {
-    await writeTree({ options, manifest, tree: digest, dest: tmp });
+    await writeTree({ options, manifest, tree: digest, dest: tmp, borrow: await borrowFromLowers(options, digest, manifest) });
     await rename(tmp, target).catch(async (error: unknown) => {
       // Another process finished the same tree first: theirs is identical.
       if ((await stat(target).catch(() => undefined)) === undefined) throw error;
@@ -46,6 +48,63 @@ export async function hotTree(options: MaterializeOptions, digest: string): Prom
   return target;
 }
 
+/** A layer of a committed tree: its subtree at `at` started as the `from` subtree of the stored tree `lower`. */
+interface Seed {
+  readonly at: string;
+  readonly lower: string;
+  readonly from: string;
+}
+
+const seedsPath = (options: MaterializeOptions, digest: string) => join(options.layout.trees, '.seeds', `${digest}.json`);
+
+/** Remembers which stored trees a layered commit started from; its hot tree borrows their files. */
+export async function recordSeeds(options: MaterializeOptions, digest: string, layers: readonly TreeLayer[]): Promise<void> {
+  if (layers.length === 0) return;
+  const seeds: Seed[] = layers.map((l) => ({ at: l.at, lower: l.lower.digest, from: l.lower.from }));
+  const path = seedsPath(options, digest);
+  await mkdir(join(options.layout.trees, '.seeds'), { recursive: true });
+  const tmp = `${path}.${tempName(options.pid, options.random)}`;
+  await writeFile(tmp, JSON.stringify(seeds));
+  await rename(tmp, path);
+}
+
+/** Entry metadata a borrowed file must share with the lower one (the link shares its inode). */
+const sameFile = (a: ManifestEntry, b: ManifestEntry) => a.digest === b.digest && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid
+  && JSON.stringify(a.xattrs ?? {}) === JSON.stringify(b.xattrs ?? {});
+
+/** Paths in a hardlink group: linking one of them from elsewhere would join two groups. */
+function grouped(entries: readonly ManifestEntry[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of entries) if (e.hardlink !== undefined) out.add(e.path).add(e.hardlink);
+  return out;
+}
+
+/**
+ * For a tree with recorded seeds whose lower hot trees still exist: where an identical file of a lower
+ * hot tree can be linked from, by path. Anything unreadable is simply not borrowed.
+ */
+async function borrowFromLowers(options: MaterializeOptions, digest: string, manifest: TreeManifest): Promise<Map<string, string> | undefined> {
+  const seeds = await readFile(seedsPath(options, digest), 'utf8').then((t) => JSON.parse(t) as Seed[], () => undefined);
+  if (!Array.isArray(seeds)) return undefined;
+  const own = grouped(manifest.entries);
+  const borrow = new Map<string, string>();
+  for (const seed of seeds) {
+    const hot = options.layout.tree(seed.lower);
+    if ((await stat(hot).catch(() => undefined))?.isDirectory() !== true) continue;
+    const lower = await loadManifest(options.cas, seed.lower);
+    if (lower === undefined) continue;
+    const lowerGroups = grouped(lower.entries);
+    const byPath = new Map(lower.entries.map((e) => [e.path, e]));
+    for (const e of manifest.entries) {
+      if (e.type !== 'file' || own.has(e.path) || !isUnder(e.path, seed.at)) continue;
+      const path = placeUnder(relativeTo(e.path, seed.at), seed.from);
+      const match = byPath.get(path);
+      if (match?.type === 'file' && !lowerGroups.has(path) && sameFile(e, match)) borrow.set(e.path, join(hot, path));
+    }
+  }
+  return borrow;
+}
+
 /** Copies run in parallel: each is one in-kernel copy, so the threads mostly wait on the disk. */
 const COPIES_IN_FLIGHT = 8;
 
@@ -54,12 +113,14 @@ const COPIES_IN_FLIGHT = 8;
  * then links and special files, then owners and modes, then extended attributes. Metadata calls are
  * synchronous: a tree has tens of thousands of them, and a thread-pool round trip costs more than each.
  */
-async function writeTree(args: { options: MaterializeOptions; manifest: TreeManifest; tree: string; dest: string }): Promise<void> {
+async function writeTree(args: { options: MaterializeOptions; manifest: TreeManifest; tree: string; dest: string; borrow?: ReadonlyMap<string, string> | undefined }): Promise<void> {
   const { options, manifest, tree, dest } = args;
+  const borrow = args.borrow ?? new Map<string, string>();
   const at = (entry: ManifestEntry) => (entry.path === '.' ? dest : join(dest, entry.path));
   for (const entry of manifest.entries) if (entry.type === 'dir') mkdirSync(at(entry), { recursive: true });
+  for (const [path, from] of borrow) linkSync(from, join(dest, path));
   const limit = pLimit(COPIES_IN_FLIGHT);
-  await Promise.all(manifest.entries.filter((e) => e.type === 'file' && e.hardlink === undefined).map((e) => limit(async () => {
+  await Promise.all(manifest.entries.filter((e) => e.type === 'file' && e.hardlink === undefined && !borrow.has(e.path)).map((e) => limit(async () => {
     const digest = e.digest ?? '';
     if (!(await options.cas.verify(digest))) throw new CorruptBlobError(tree, digest, options.cas.path(digest));
     await copyFile(options.cas.path(digest), at(e));
@@ -77,12 +138,13 @@ async function writeTree(args: { options: MaterializeOptions; manifest: TreeMani
     }
     if (entry.type !== 'symlink') chmodSync(at(entry), entry.mode);
   };
-  const owned = manifest.entries.filter((e) => e.hardlink === undefined);
+  // Borrowed files already have their owner, mode and attributes, and share the inode with a tree others read.
+  const owned = manifest.entries.filter((e) => e.hardlink === undefined && !borrow.has(e.path));
   for (const entry of owned) if (entry.type !== 'dir') setOwner(entry);
   // Directories last, deepest first, so read-only directories do not block their own contents.
   for (const entry of owned.filter((e) => e.type === 'dir').reverse()) setOwner(entry);
   // After chown, which clears security.capability.
-  await writeTreeXattrs(dest, manifest.entries.flatMap((e) => (e.xattrs === undefined || e.hardlink !== undefined ? [] : [[e.path, e.xattrs] as const])));
+  await writeTreeXattrs(dest, owned.flatMap((e) => (e.xattrs === undefined ? [] : [[e.path, e.xattrs] as const])));
 }
 
 async function writeSpecial(entry: ManifestEntry, at: string): Promise<void> {

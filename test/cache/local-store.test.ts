@@ -44,6 +44,31 @@ describe('local store', () => {
     await store.close();
   });
 
+  test('a commit keeps its staging dir as the hot tree, its files linked into the CAS rather than copied', async () => {
+    const s = await openTestStore(await tempDir());
+    const record = await put(s, 1, { f: 'kept', g: 'also kept' });
+    const hot = s.layout.tree(record.digest);
+    expect(await readdir(hot)).toEqual(['f', 'g']);
+    const manifest = JSON.parse(await readFile(s.cas.path(record.digest), 'utf8')) as { entries: { path: string; digest?: string }[] };
+    const blob = s.cas.path(manifest.entries.find((e) => e.path === 'f')?.digest ?? '');
+    expect((await stat(join(hot, 'f'))).ino).toBe((await stat(blob)).ino);
+    expect(await s.readOnlyTree(record.digest)).toBe(hot);
+    await s.close();
+  });
+
+  test('a commit with a file its owner cannot read moves its files into the CAS and keeps no hot tree', async () => {
+    const s = await openTestStore(await tempDir());
+    const dir = await s.newStagingDir();
+    await writeFile(join(dir, 'secret'), 'x');
+    await chmod(join(dir, 'secret'), 0o000);
+    const record = await s.commitTree({ key: key(1), dir, kind: 'k', preimage, durationMs: 1, cache: true });
+    expect(await readdir(s.layout.trees).catch(() => [])).toEqual([]);
+    const manifest = JSON.parse(await readFile(s.cas.path(record.digest), 'utf8')) as { entries: { path: string; digest?: string }[] };
+    const blob = s.cas.path(manifest.entries.find((e) => e.path === 'secret')?.digest ?? '');
+    expect((await stat(blob)).mode & 0o777).toBe(0o444);
+    await s.close();
+  });
+
   test('a blob corrupted on disk is a miss and a warning when materialized, and the entry is dropped', async () => {
     const root = await tempDir();
     const s1 = await openTestStore(root);
@@ -51,6 +76,8 @@ describe('local store', () => {
     await s1.close();
     const manifest = JSON.parse(await readFile(s1.cas.path(record.digest), 'utf8')) as { entries: { path: string; digest?: string }[] };
     const blob = manifest.entries.find((e) => e.path === 'f')?.digest ?? '';
+    // The commit kept its staging dir as the hot tree: this is about building one from blobs.
+    await rm(s1.layout.tree(record.digest), { recursive: true });
     await chmod(s1.cas.path(blob), 0o644);
     await writeFile(s1.cas.path(blob), 'tampered');
     const warnings: string[] = [];

@@ -1,4 +1,4 @@
-import { chmod, chown, link, mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, link, mkdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
@@ -75,8 +75,21 @@ describeIntegration('overlay materialization', () => {
     expect(await readFile(join(hot, 'etc/motd'), 'utf8')).toBe('hello');
     expect(await readFile(join(hot, 'usr/bin/tool-alias'), 'utf8')).toBe('tool');
     expect(await readFile('/proc/self/mountinfo', 'utf8')).not.toContain(onOverlay);
+    // The commit on a copy kept the same tree hot already: drop that, as gc would, to build it from the layers.
+    await rm(store.layout.tree(layered.digest), { recursive: true });
     const tree = await store.readOnlyTree(layered.digest);
     expect(await readFile(join(tree, 'root/etc/sub/other'), 'utf8')).toBe('b=2');
+    // Its hot tree borrowed the unchanged file from the base's and copied what changed: the same tree.
+    const ino = async (p: string) => (await stat(p)).ino;
+    expect(await ino(join(tree, 'root/var/lib/pkg/f1'))).toBe(await ino(join(hot, 'var/lib/pkg/f1')));
+    expect(await ino(join(tree, 'root/var/lib/pkg/f3'))).not.toBe(await ino(join(hot, 'var/lib/pkg/f3')));
+    expect(await ino(join(tree, 'root/usr/bin/tool'))).not.toBe(await ino(join(hot, 'usr/bin/tool')));
+    expect((await stat(join(tree, 'root/var/lib/pkg/f3'))).uid).toBe(1000);
+    const recommitted = await store.newStagingDir();
+    await store.copyTree(layered.digest, join(recommitted, 'tree'));
+    await rename(join(recommitted, 'tree/root'), join(recommitted, 'root'));
+    await rm(join(recommitted, 'tree'), { recursive: true });
+    expect((await store.commitTree({ key: key(4), dir: recommitted, kind: 'k', preimage, durationMs: 1, cache: true })).digest).toBe(layered.digest);
     await store.close();
   });
 
