@@ -1,5 +1,6 @@
-import { lstatSync, lutimesSync, readdirSync } from 'node:fs';
+import { lstatSync, lutimesSync } from 'node:fs';
 import { join } from 'node:path';
+import { walkTree } from '../../util/walk-tree.js';
 
 /**
  * Lowers every mtime and atime newer than `epoch` (seconds) to it, never raising older ones, so
@@ -16,7 +17,7 @@ export async function clampMtimes(root: string, epoch: number): Promise<void> {
       lutimesSync(path, at, mt);
     }
   };
-  const entries = readdirSync(root, { recursive: true, encoding: 'utf8' });
+  const entries = walkTree(root);
   // Children first, so clamping a directory is not undone by touching its entries afterwards.
   entries.sort((a, b) => b.length - a.length);
   for (const entry of entries) clamp(join(root, entry));

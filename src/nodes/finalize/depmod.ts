@@ -11,6 +11,7 @@ import type { Settings } from '../types.js';
 import { bool, list } from '../image/image-settings.js';
 import { NODE_ENV } from '../image/node-support.js';
 import { toNodeFailure } from '../packages/package-failure.js';
+import { walkTree } from '../../util/walk-tree.js';
 import { runInRoot } from '../sandbox/run-in-root.js';
 import { imageHasBinary, isFullSystemImage } from './tree-step.js';
 import type { TreeStep, TreeStepContext } from './tree-step.js';
@@ -36,12 +37,12 @@ export async function kernelVersions(root: string): Promise<string[]> {
   return found;
 }
 
-/** Whether the indexes exist and none is older than a module (`*.ko*`, symlinked directories not followed). */
+/** Whether the indexes exist and none is older than a module (`*.ko*`; symlinked directories such as build/ are not followed). */
 export async function depmodIsCurrent(kernelDir: string): Promise<boolean> {
   const stats = await Promise.all(DEPMOD_OUTPUTS.map((name) => lstat(join(kernelDir, name)).catch(() => undefined)));
   const dep = stats[0];
   if (dep === undefined || stats.includes(undefined)) return false;
-  for (const entry of await readdir(kernelDir, { recursive: true })) {
+  for (const entry of walkTree(kernelDir)) {
     if (!/\.ko/.test(entry.slice(entry.lastIndexOf('/') + 1))) continue;
     if ((await lstat(join(kernelDir, entry))).mtimeMs > dep.mtimeMs) return false;
   }

@@ -1,6 +1,5 @@
-import { readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
 import { execa } from 'execa';
+import { walkTree } from '../../util/walk-tree.js';
 
 /** Output compressions mkosi can actually produce (bz2/lz4/lzma parse but have no compressor). */
 export type Compression = 'zstd' | 'xz' | 'gz' | 'none';
@@ -33,14 +32,10 @@ export async function writeTar(options: ArchiveOptions): Promise<void> {
   ], { cancelSignal: options.signal, stdin: 'ignore' });
 }
 
-async function listTree(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true });
-  return entries.map((entry) => `./${relative(root, join(root, entry))}`);
-}
 
 /** A reproducible newc cpio of `root` (sorted names, renumbered inodes), like mkosi's cpio output. */
 export async function writeCpio(options: ArchiveOptions): Promise<void> {
-  const names = ['.', ...(await listTree(options.root))].sort();
+  const names = ['.', ...walkTree(options.root).map((path) => `./${path}`)].sort();
   await execa('cpio', ['--create', '--reproducible', '--renumber-inodes', '--null', '--format=newc', '--quiet', `--file=${options.dest}`], {
     cwd: options.root, input: names.join('\0') + '\0', cancelSignal: options.signal,
   });
