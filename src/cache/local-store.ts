@@ -13,7 +13,8 @@ import { INDEX_FORMAT, StoreIndex } from './store-index.js';
 import { StoreLayout, tempName } from './store-layout.js';
 import { sweepAbandoned } from './sweep.js';
 import type { TreeLayer } from './tree-layers.js';
-import type { CommitRequest, ExecutorStore, HistoryEntry, LatestEntry, OutputRecord } from './types.js';
+import type { CommitRequest, ExecutorStore, HistoryEntry, LatestEntry, OutputRecord, TreeUpdateRequest } from './types.js';
+import type { TreeSignature } from './update-tree.js';
 
 export interface LocalStoreOptions {
   readonly root: string;
@@ -150,9 +151,21 @@ export class LocalStore implements ExecutorStore {
   }
 
   /** Writes a stored tree (or its `from` subtree) to `dest` from its blobs, sharing no inodes with the store. */
-  async exportTree(digest: string, dest: string, from = '.'): Promise<void> {
+  async exportTree(digest: string, dest: string, from = '.', skip: readonly string[] = []): Promise<void> {
     const { exportTree } = await import('./materialize.js');
-    await this.#guard(digest, () => exportTree(this.materializeOptions, digest, dest, from));
+    await this.#guard(digest, () => exportTree(this.materializeOptions, digest, dest, from, skip));
+  }
+
+  async updateTree(request: TreeUpdateRequest): Promise<TreeSignature | undefined> {
+    const [{ storedEntries, writeEntries }, { planTreeUpdate, removePaths, signTree }] = await Promise.all([import('./materialize.js'), import('./update-tree.js')]);
+    const entries = (digest: string) => storedEntries(this.materializeOptions, digest, request.from).catch(() => []);
+    const [previous, next] = await Promise.all([entries(request.previous.digest), this.#guard(request.digest, () => entries(request.digest))]);
+    if (previous.length === 0 || next.length === 0) return undefined;
+    const plan = planTreeUpdate({ dir: request.dir, previous, signature: request.previous.signature, next });
+    if (plan === undefined) return undefined;
+    removePaths(request.dir, plan.remove);
+    await this.#guard(request.digest, () => writeEntries(this.materializeOptions, request.digest, plan.write, request.dir));
+    return signTree(request.dir);
   }
 
   async copyTree(digest: string, dest: string): Promise<void> {

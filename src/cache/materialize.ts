@@ -166,15 +166,26 @@ export async function copyTreeTo(options: MaterializeOptions, digest: string, de
   await execa('cp', ['-a', '--reflink=auto', '--no-target-directory', source, dest]);
 }
 
+/** The entries of a stored tree's `from` subtree, relative to it; none when the tree has no such path. */
+export async function storedEntries(options: MaterializeOptions, digest: string, from = '.'): Promise<readonly ManifestEntry[]> {
+  const manifest = await loadManifest(options.cas, digest);
+  if (manifest === undefined) throw new CorruptBlobError(digest, digest, options.cas.path(digest));
+  return from === '.' ? manifest.entries : subtreeEntries(manifest, from, '.');
+}
+
 /**
  * Writes a stored tree (or its `from` subtree) to a new directory `dest` straight from verified blobs,
  * without a hot tree: for copies that leave the store (published outputs), which must share no inodes
- * with it, and for small parts of big trees.
+ * with it, and for small parts of big trees. Top-level names in `skip` are left out.
  */
-export async function exportTree(options: MaterializeOptions, digest: string, dest: string, from = '.'): Promise<void> {
-  const manifest = await loadManifest(options.cas, digest);
-  if (manifest === undefined) throw new CorruptBlobError(digest, digest, options.cas.path(digest));
-  const entries = from === '.' ? manifest.entries : subtreeEntries(manifest, from, '.');
-  if (entries.length === 0) throw new Error(`the stored tree ${digest.slice(0, 12)} has no ${from}`);
+export async function exportTree(options: MaterializeOptions, digest: string, dest: string, from = '.', skip: readonly string[] = []): Promise<void> {
+  const all = await storedEntries(options, digest, from);
+  if (all.length === 0) throw new Error(`the stored tree ${digest.slice(0, 12)} has no ${from}`);
+  const entries = skip.length === 0 ? all : all.filter((e) => !skip.some((name) => isUnder(e.path, name)));
+  await writeEntries(options, digest, entries, dest);
+}
+
+/** Writes the given entries of a stored tree into `dest`, which may already hold the rest of it. */
+export async function writeEntries(options: MaterializeOptions, digest: string, entries: readonly ManifestEntry[], dest: string): Promise<void> {
   await writeTree({ options, manifest: { version: 1, entries }, tree: digest, dest });
 }

@@ -1,6 +1,7 @@
 import type { NodeId } from '../errors/failures.js';
 import type { KeyPreimage, NodeKey, Sha256 } from '../graph/keys.js';
 import type { TreeLayer } from './tree-layers.js';
+import type { TreeSignature } from './update-tree.js';
 
 /** Action-cache value: what a node key produced. */
 export interface OutputRecord {
@@ -59,10 +60,22 @@ export interface ExecutorStore {
   readOnlyTree(digest: Sha256): Promise<string>;
   copyTree(digest: Sha256, dest: string): Promise<void>;
   /** Writes a stored tree, or its `from` subtree, to a new directory from its blobs (no hot tree needed). */
-  exportTree(digest: Sha256, dest: string, from?: string): Promise<void>;
+  exportTree(digest: Sha256, dest: string, from?: string, skip?: readonly string[]): Promise<void>;
+  /**
+   * Brings `dir`, once written from `previous` and signed, up to the `from` subtree of `digest`, writing
+   * only what differs; the new signature, or undefined when only a fresh copy will do.
+   */
+  updateTree(request: TreeUpdateRequest): Promise<TreeSignature | undefined>;
   recordHistory(entry: HistoryEntry): void;
   recordLatest(node: NodeId, entry: LatestEntry): void;
   latest(node: NodeId): LatestEntry | undefined;
+}
+
+export interface TreeUpdateRequest {
+  readonly digest: Sha256;
+  readonly from: string;
+  readonly dir: string;
+  readonly previous: { readonly digest: Sha256; readonly signature: TreeSignature };
 }
 
 export interface CommitRequest {

@@ -96,7 +96,7 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
         const epoch = num(published.settings, 'SourceDateEpoch');
         const r = await publishOutput({
           digest: node.digest, outputDir, output: str(published.settings, 'Output') ?? 'image',
-          copyTree: (digest, dest) => store.exportTree(digest, dest), tag: `${runtime.pid}`,
+          copyTree: (digest, dest, skip) => store.exportTree(digest, dest, '.', skip), updateTree: (request) => store.updateTree(request), tag: `${runtime.pid}`,
           ...(epoch === undefined ? {} : { clampMtime: epoch }),
         });
         ctx.io.err(r.upToDate ? `outputs in ${outputDir} are up to date\n` : `published ${r.files.join(', ')} to ${outputDir}\n`);

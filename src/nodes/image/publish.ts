@@ -1,8 +1,12 @@
 // Publishing: puts an image's output tree into OutputDirectory. The tree is copied from the store into a
 // staging directory inside OutputDirectory and each entry renamed into place, so a final name never holds
-// a half-written file. A record of what was published lets a no-op build copy nothing at all.
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+// a half-written file. A record of what was published lets a no-op build copy nothing at all, and a
+// directory published before (Format=directory) is moved into staging and updated there file by file.
+import { lstat, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { TreeUpdateRequest } from '../../cache/types.js';
+import type { TreeSignature } from '../../cache/update-tree.js';
+import { signTree } from '../../cache/update-tree.js';
 import { clampMtimes } from '../finalize/clamp-mtimes.js';
 import { pathExists } from './node-support.js';
 
@@ -10,6 +14,8 @@ export interface PublishRecord {
   readonly digest: string;
   /** Top-level names published (files, directories, the `<Output>` symlink). */
   readonly files: readonly string[];
+  /** The published top-level directories as they were left, to update them in place next time. */
+  readonly trees?: Readonly<Record<string, TreeSignature>>;
 }
 
 export interface PublishOptions {
@@ -18,8 +24,13 @@ export interface PublishOptions {
   readonly outputDir: string;
   /** `Output=`: names the record, so several images can publish into one directory. */
   readonly output: string;
-  /** Writes a store tree to a new directory sharing no inodes with the store (the store's exportTree). */
-  readonly copyTree: (digest: string, dest: string) => Promise<void>;
+  /**
+   * Writes a store tree, but for the top-level names in `skip`, into `dest`, sharing no inodes with the
+   * store (the store's exportTree).
+   */
+  readonly copyTree: (digest: string, dest: string, skip: readonly string[]) => Promise<void>;
+  /** Updates a directory published before in place (the store's updateTree); without it, everything is copied. */
+  readonly updateTree?: (request: TreeUpdateRequest) => Promise<TreeSignature | undefined>;
   /** Unique per process, for staging names. */
   readonly tag: string;
   /** SourceDateEpoch: the store keeps no mtimes, so published trees are clamped again. */
@@ -38,7 +49,8 @@ export const recordPath = (outputDir: string, output: string): string => join(ou
 async function readRecord(path: string): Promise<PublishRecord | undefined> {
   try {
     const value = JSON.parse(await readFile(path, 'utf8')) as Partial<PublishRecord>;
-    return typeof value.digest === 'string' && Array.isArray(value.files) ? { digest: value.digest, files: value.files } : undefined;
+    if (typeof value.digest !== 'string' || !Array.isArray(value.files)) return undefined;
+    return { digest: value.digest, files: value.files, ...(typeof value.trees === 'object' && value.trees !== null ? { trees: value.trees } : {}) };
   } catch {
     return undefined;
   }
@@ -61,7 +73,9 @@ export async function publishOutput(o: PublishOptions): Promise<PublishResult> {
   const staging = join(o.outputDir, `.mkb-staging-${o.tag}`);
   await rm(staging, { recursive: true, force: true });
   try {
-    await o.copyTree(o.digest, staging);
+    await mkdir(staging);
+    const updated = await updatePublishedTrees(o, previous, staging);
+    await o.copyTree(o.digest, staging, updated);
     if (o.clampMtime !== undefined) await clampMtimes(staging, o.clampMtime);
     const files = (await readdir(staging)).sort();
     for (const name of files) {
@@ -76,11 +90,33 @@ export async function publishOutput(o: PublishOptions): Promise<PublishResult> {
     for (const stale of previous?.files ?? []) {
       if (!files.includes(stale)) await rm(join(o.outputDir, stale), { recursive: true, force: true });
     }
+    const trees: Record<string, TreeSignature> = {};
+    for (const name of files) {
+      if ((await lstat(join(o.outputDir, name))).isDirectory()) trees[name] = signTree(join(o.outputDir, name));
+    }
     const tmp = `${record}.${o.tag}`;
-    await writeFile(tmp, JSON.stringify({ digest: o.digest, files } satisfies PublishRecord, null, 1) + '\n');
+    await writeFile(tmp, JSON.stringify({ digest: o.digest, files, trees } satisfies PublishRecord) + '\n');
     await rename(tmp, record);
     return { upToDate: false, files, outputDir: o.outputDir };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * Moves each directory published last time into staging and updates it there to the new tree; the names
+ * updated. One that cannot be updated in place is removed and copied whole with the rest.
+ */
+async function updatePublishedTrees(o: PublishOptions, previous: PublishRecord | undefined, staging: string): Promise<string[]> {
+  if (o.updateTree === undefined || previous?.trees === undefined) return [];
+  const updated: string[] = [];
+  for (const [name, signature] of Object.entries(previous.trees)) {
+    const dir = join(staging, name);
+    if (!(await lstat(join(o.outputDir, name)).then((s) => s.isDirectory(), () => false))) continue;
+    await rename(join(o.outputDir, name), dir);
+    const now = await o.updateTree({ digest: o.digest, from: name, dir, previous: { digest: previous.digest, signature } });
+    if (now === undefined) await rm(dir, { recursive: true, force: true });
+    else updated.push(name);
+  }
+  return updated;
 }

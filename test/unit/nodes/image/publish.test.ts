@@ -33,7 +33,7 @@ describe('publishOutput', () => {
     expect(r).toEqual({ upToDate: false, files: ['img', 'img.SHA256SUMS', 'img.tar.zst'], outputDir: out });
     expect(await readlink(join(out, 'img'))).toBe('img.tar.zst');
     expect((await readdir(out)).sort()).toEqual(['.mkb-published.img.json', 'img', 'img.SHA256SUMS', 'img.tar.zst']);
-    expect(JSON.parse(await readFile(recordPath(out, 'img'), 'utf8'))).toEqual({ digest: 'd1', files: ['img', 'img.SHA256SUMS', 'img.tar.zst'] });
+    expect(JSON.parse(await readFile(recordPath(out, 'img'), 'utf8'))).toEqual({ digest: 'd1', files: ['img', 'img.SHA256SUMS', 'img.tar.zst'], trees: {} });
   });
 
   test('the same digest again copies nothing', async () => {
@@ -84,5 +84,44 @@ describe('publishOutput', () => {
     const store = fakeStore(TREES);
     await publishOutput({ digest: 'd2', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't', clampMtime: 1_000_000 });
     expect((await lstat(join(out, 'img.cpio.zst'))).mtimeMs).toBe(1_000_000_000);
+  });
+
+  test('a directory published before is moved into staging and updated there; the rest is copied', async () => {
+    const out = await tempDir();
+    const skipped: string[][] = [];
+    const copyTree = async (digest: string, dest: string, skip: readonly string[]) => {
+      skipped.push([...skip]);
+      await mkdir(dest, { recursive: true });
+      if (!skip.includes('img')) {
+        await mkdir(join(dest, 'img'));
+        await writeFile(join(dest, 'img', 'f'), digest);
+      }
+      await writeFile(join(dest, 'img.manifest'), digest);
+    };
+    const updates: { from: string; previous: string; signed: string[] }[] = [];
+    const updateTree: NonNullable<Parameters<typeof publishOutput>[0]['updateTree']> = async (r) => {
+      updates.push({ from: r.from, previous: r.previous.digest, signed: Object.keys(r.previous.signature) });
+      await writeFile(join(r.dir, 'f'), r.digest);
+      return {};
+    };
+    await publishOutput({ digest: 'd3', outputDir: out, output: 'img', copyTree, updateTree, tag: 't' });
+    await publishOutput({ digest: 'd4', outputDir: out, output: 'img', copyTree, updateTree, tag: 't' });
+    expect(skipped).toEqual([[], ['img']]);
+    expect(updates).toEqual([{ from: 'img', previous: 'd3', signed: ['f'] }]);
+    expect(await readFile(join(out, 'img', 'f'), 'utf8')).toBe('d4');
+    expect(await readFile(join(out, 'img.manifest'), 'utf8')).toBe('d4');
+    expect((await readdir(out)).filter((n) => n.startsWith('.mkb-'))).toEqual(['.mkb-published.img.json']);
+  });
+
+  test('a directory that cannot be updated in place is copied whole', async () => {
+    const out = await tempDir();
+    const copyTree = async (digest: string, dest: string, skip: readonly string[]) => {
+      await mkdir(join(dest, 'img'), { recursive: true });
+      expect(skip).toEqual([]);
+      await writeFile(join(dest, 'img', digest), digest);
+    };
+    await publishOutput({ digest: 'd5', outputDir: out, output: 'img', copyTree, updateTree: () => Promise.resolve(undefined), tag: 't' });
+    await publishOutput({ digest: 'd6', outputDir: out, output: 'img', copyTree, updateTree: () => Promise.resolve(undefined), tag: 't' });
+    expect(await readdir(join(out, 'img'))).toEqual(['d6']);
   });
 });

@@ -1,0 +1,90 @@
+// Brings a directory written from one stored tree up to date with another, touching only what differs:
+// a Format=directory output republished after a small change rewrites a few files, not 200 MiB. What the
+// directory held is known from a signature taken when it was written (inode, ctime and size per path),
+// so anything changed since, even by hand, is noticed and rewritten too.
+import { lstatSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { walkTree } from '../util/walk-tree.js';
+import type { ManifestEntry } from './tree-manifest.js';
+
+/** Per relative path ('.' excluded): `inode:ctimeNs:size` as the directory was left after writing it. */
+export type TreeSignature = Readonly<Record<string, string>>;
+
+function stamp(path: string): string | undefined {
+  const s = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+  return s === undefined ? undefined : `${s.ino}:${s.ctimeNs}:${s.size}`;
+}
+
+/** The signature of `dir` as it is now. */
+export function signTree(dir: string): TreeSignature {
+  const out: Record<string, string> = {};
+  for (const path of walkTree(dir)) {
+    const s = stamp(join(dir, path));
+    if (s !== undefined) out[path] = s;
+  }
+  return out;
+}
+
+const sameEntry = (a: ManifestEntry, b: ManifestEntry): boolean => a.type === b.type && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid
+  && a.digest === b.digest && a.target === b.target && a.hardlink === b.hardlink
+  && a.rdev?.major === b.rdev?.major && a.rdev?.minor === b.rdev?.minor
+  && JSON.stringify(a.xattrs ?? {}) === JSON.stringify(b.xattrs ?? {});
+
+export interface TreeUpdate {
+  /** The directory, as `previous` was written into it and signed. */
+  readonly dir: string;
+  readonly previous: readonly ManifestEntry[];
+  readonly signature: TreeSignature;
+  /** What it must hold now (paths relative to `dir`, '.' its root). */
+  readonly next: readonly ManifestEntry[];
+}
+
+/**
+ * What to remove from `dir` and which entries of `next` to write into it, or undefined when only a fresh
+ * copy is right (a directory losing extended attributes cannot be fixed in place).
+ */
+export function planTreeUpdate(u: TreeUpdate): { readonly remove: readonly string[]; readonly write: readonly ManifestEntry[] } | undefined {
+  const before = new Map(u.previous.map((e) => [e.path, e]));
+  const after = new Map(u.next.map((e) => [e.path, e]));
+  const onDisk = walkTree(u.dir);
+  // Touched since it was written: its content or metadata is unknown.
+  const dirty = new Set(onDisk.filter((p) => u.signature[p] === undefined || u.signature[p] !== stamp(join(u.dir, p))));
+  const remove: string[] = [];
+  const removed = new Set<string>();
+  const present = new Set<string>();
+  for (const path of onDisk) {
+    if ([...ancestors(path)].some((a) => removed.has(a))) continue;
+    const want = after.get(path);
+    const had = before.get(path);
+    const keepsDir = want?.type === 'dir' && had?.type === 'dir' && lstatSync(join(u.dir, path)).isDirectory();
+    if (want === undefined || (!keepsDir && (dirty.has(path) || had === undefined || !sameEntry(had, want)))) {
+      remove.push(path);
+      removed.add(path);
+    } else {
+      present.add(path);
+    }
+  }
+  const write: ManifestEntry[] = [];
+  const written = new Set<string>();
+  for (const want of u.next) {
+    const had = before.get(want.path);
+    const unchanged = want.path === '.' ? had !== undefined && sameEntry(had, want) : present.has(want.path) && !dirty.has(want.path) && had !== undefined && sameEntry(had, want);
+    // A hardlink follows its group's first path when that is rewritten.
+    const relink = want.hardlink !== undefined && written.has(want.hardlink);
+    if (unchanged && !relink) continue;
+    if (want.type === 'dir' && had?.type === 'dir' && Object.keys(had.xattrs ?? {}).some((name) => want.xattrs?.[name] === undefined)) return undefined;
+    if (relink && present.has(want.path)) remove.push(want.path);
+    write.push(want);
+    written.add(want.path);
+  }
+  return { remove, write };
+}
+
+function* ancestors(path: string): Generator<string> {
+  for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) yield path.slice(0, i);
+}
+
+/** Removes what the plan says (synchronously: few paths, and each call is cheap). */
+export function removePaths(dir: string, paths: readonly string[]): void {
+  for (const path of paths) rmSync(join(dir, path), { recursive: true, force: true });
+}

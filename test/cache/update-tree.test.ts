@@ -1,0 +1,98 @@
+import { chmod, link, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, test } from 'vitest';
+import type { LocalStore } from '../../src/cache/local-store.js';
+import { signTree } from '../../src/cache/update-tree.js';
+import type { KeyPreimage, NodeKey } from '../../src/graph/keys.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { openTestStore } from '../helpers/test-store.js';
+
+const preimage: KeyPreimage = { schema: 1, engine: 1, kind: 'k', kindVersion: 1, settings: {}, params: null, files: {}, deps: [], tools: {}, env: {}, epoch: null };
+let keys = 0;
+const nextKey = (): NodeKey => `${String(++keys).padStart(4, '0')}${'d'.repeat(60)}` as NodeKey;
+
+/** Commits the tree `fill` writes under image/ and returns its digest. */
+async function commit(store: LocalStore, fill: (image: string) => Promise<void>): Promise<string> {
+  const dir = await store.newStagingDir();
+  await mkdir(join(dir, 'image'));
+  await fill(join(dir, 'image'));
+  return (await store.commitTree({ key: nextKey(), dir, kind: 'k', preimage, durationMs: 1, cache: true })).digest;
+}
+
+/** The digest a copy of `dir` gets as a stored tree (no mtimes): equal digests, equal content and metadata. */
+function digestOf(store: LocalStore, dir: string): Promise<string> {
+  return commit(store, async (image) => {
+    await rm(image, { recursive: true });
+    await execa('cp', ['-a', dir, image]);
+  });
+}
+
+async function before(image: string): Promise<void> {
+  await mkdir(join(image, 'etc/old'), { recursive: true });
+  await mkdir(join(image, 'usr/bin'), { recursive: true });
+  await writeFile(join(image, 'etc/kept'), 'kept');
+  await writeFile(join(image, 'etc/changed'), 'v1');
+  await writeFile(join(image, 'etc/gone'), 'gone');
+  await writeFile(join(image, 'etc/old/file'), 'in a dir that becomes a file');
+  await writeFile(join(image, 'usr/bin/tool'), 'tool');
+  await link(join(image, 'usr/bin/tool'), join(image, 'usr/bin/tool-alias'));
+  await symlink('kept', join(image, 'etc/link'));
+  await writeFile(join(image, 'etc/mode'), 'mode');
+}
+
+async function after(image: string): Promise<void> {
+  await before(image);
+  await writeFile(join(image, 'etc/changed'), 'v2');
+  await rm(join(image, 'etc/gone'));
+  await rm(join(image, 'etc/old'), { recursive: true });
+  await writeFile(join(image, 'etc/old'), 'now a file');
+  await writeFile(join(image, 'etc/new'), 'new');
+  await rm(join(image, 'usr/bin/tool'));
+  await writeFile(join(image, 'usr/bin/tool'), 'tool v2');
+  await link(join(image, 'usr/bin/tool'), join(image, 'usr/bin/tool-alias2'));
+  await chmod(join(image, 'etc/mode'), 0o600);
+}
+
+describe('updating a published tree in place', () => {
+  test('the directory ends equal to a fresh copy of the new tree, and unchanged files keep their inode', async () => {
+    const store = await openTestStore(await tempDir());
+    const a = await commit(store, before);
+    const b = await commit(store, after);
+    const dir = join(await tempDir(), 'image');
+    await store.exportTree(a, dir, 'image');
+    const signature = signTree(dir);
+    const kept = (await stat(join(dir, 'etc/kept'))).ino;
+
+    expect(await store.updateTree({ digest: b, from: 'image', dir, previous: { digest: a, signature } })).toBeDefined();
+
+    const fresh = join(await tempDir(), 'image');
+    await store.exportTree(b, fresh, 'image');
+    expect(await digestOf(store, dir)).toBe(await digestOf(store, fresh));
+    expect((await stat(join(dir, 'etc/kept'))).ino).toBe(kept);
+    expect(await readFile(join(dir, 'etc/old'), 'utf8')).toBe('now a file');
+    expect((await stat(join(dir, 'usr/bin/tool'))).ino).toBe((await stat(join(dir, 'usr/bin/tool-alias2'))).ino);
+    expect(await readFile(join(dir, 'usr/bin/tool-alias'), 'utf8')).toBe('tool');
+    await store.close();
+  });
+
+  test('changes made by hand since it was written are undone, even where the stored tree did not change', async () => {
+    const store = await openTestStore(await tempDir());
+    const a = await commit(store, before);
+    const b = await commit(store, after);
+    const dir = join(await tempDir(), 'image');
+    await store.exportTree(a, dir, 'image');
+    const signature = signTree(dir);
+    await writeFile(join(dir, 'etc/kept'), 'edited by hand');
+    await writeFile(join(dir, 'etc/stray'), 'left by a boot');
+    await chmod(join(dir, 'usr'), 0o700);
+
+    const now = await store.updateTree({ digest: b, from: 'image', dir, previous: { digest: a, signature } });
+
+    const fresh = join(await tempDir(), 'image');
+    await store.exportTree(b, fresh, 'image');
+    expect(await digestOf(store, dir)).toBe(await digestOf(store, fresh));
+    expect(now).toEqual(signTree(dir));
+    await store.close();
+  });
+});
