@@ -13,6 +13,7 @@ import { INDEX_FORMAT, StoreIndex } from './store-index.js';
 import { StoreLayout, tempName } from './store-layout.js';
 import { sweepAbandoned } from './sweep.js';
 import type { TreeLayer } from './tree-layers.js';
+import type { ManifestEntry } from './tree-manifest.js';
 import type { CommitRequest, ExecutorStore, HistoryEntry, LatestEntry, OutputRecord, TreeUpdateRequest } from './types.js';
 import type { TreeSignature } from './update-tree.js';
 
@@ -160,7 +161,9 @@ export class LocalStore implements ExecutorStore {
     const [{ storedEntries, writeEntries }, { planTreeUpdate, removePaths, signTree }] = await Promise.all([import('./materialize.js'), import('./update-tree.js')]);
     const entries = (digest: string) => storedEntries(this.materializeOptions, digest, request.from).catch(() => []);
     const [previous, next] = await Promise.all([entries(request.previous.digest), this.#guard(request.digest, () => entries(request.digest))]);
-    if (previous.length === 0 || next.length === 0) return undefined;
+    // Only a directory that stays a directory (a switch to Format=tar makes the name a symlink).
+    const isDir = (entries: readonly ManifestEntry[]) => entries.find((e) => e.path === '.')?.type === 'dir';
+    if (!isDir(previous) || !isDir(next)) return undefined;
     const plan = planTreeUpdate({ dir: request.dir, previous, signature: request.previous.signature, next });
     if (plan === undefined) return undefined;
     removePaths(request.dir, plan.remove);

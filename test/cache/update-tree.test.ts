@@ -95,4 +95,17 @@ describe('updating a published tree in place', () => {
     expect(now).toEqual(signTree(dir));
     await store.close();
   });
+
+  test('a directory whose name became a symlink is not updated in place', async () => {
+    const store = await openTestStore(await tempDir());
+    const a = await commit(store, before);
+    const b = await commit(store, async (image) => {
+      await rm(image, { recursive: true });
+      await symlink('image.tar', image);
+    });
+    const dir = join(await tempDir(), 'image');
+    await store.exportTree(a, dir, 'image');
+    expect(await store.updateTree({ digest: b, from: 'image', dir, previous: { digest: a, signature: signTree(dir) } })).toBeUndefined();
+    await store.close();
+  });
 });

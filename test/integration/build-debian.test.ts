@@ -2,7 +2,7 @@
 // the host's apt sources, the shared package cache, a store under /var/cache/mkb-test. Checks the image,
 // then what each kind of change rebuilds, from the `--reporter json` events.
 import { createHash, randomUUID } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -131,9 +131,13 @@ describe('mkb build on a bookworm config', () => {
     expect(states['main/base-install']).toMatch(/^cached/);
     expect(states['main/finalize']).toMatch(/^build .*mkosi\.extra\/etc\/motd-extra/);
     expect(states['main/output']).toMatch(/^pending/);
+    const untouched = await stat(image('usr/bin/bash'));
     const r = await build('extra file changed');
     expect(r.ran).toEqual(['main/finalize', 'main/output']);
     expect(await readFile(image('etc/motd-extra'), 'utf8')).toBe(changed);
+    // The published directory was updated in place: what did not change was not written again.
+    const after = await stat(image('usr/bin/bash'));
+    expect([after.ino, after.ctimeMs]).toEqual([untouched.ino, untouched.ctimeMs]);
   });
 
   test('switching Format= to tar (zstd) runs only the output', async () => {

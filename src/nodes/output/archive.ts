@@ -13,8 +13,11 @@ export interface ArchiveOptions {
   readonly root: string;
   readonly dest: string;
   readonly signal: AbortSignal;
-  /** SourceDateEpoch: member mtimes newer than this are recorded as this (the tree itself is not touched). */
-  readonly clampMtime?: number;
+  /**
+   * SourceDateEpoch: every member's mtime is recorded as this (the tree itself is not touched). Not only
+   * newer ones, as mkosi clamps: the store keeps no mtimes, so a tree's own depend on how it was stored.
+   */
+  readonly mtime?: number;
 }
 
 /**
@@ -27,7 +30,7 @@ export async function writeTar(options: ArchiveOptions): Promise<void> {
     '--acls', '--xattrs', '--xattrs-include=*', '--sparse', '--force-local',
     '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime', '--format=pax',
     ...ARCHIVE_EXCLUDES.map((pattern) => `--exclude=${pattern}`),
-    ...(options.clampMtime === undefined ? [] : [`--mtime=@${options.clampMtime}`, '--clamp-mtime']),
+    ...(options.mtime === undefined ? [] : [`--mtime=@${options.mtime}`]),
     '.',
   ], { cancelSignal: options.signal, stdin: 'ignore' });
 }

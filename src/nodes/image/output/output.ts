@@ -31,7 +31,7 @@ async function packArchive(options: { ctx: RunContext; format: 'tar' | 'cpio'; n
   const tree = ctx.deps[0];
   if (tree === undefined) throw new Error('output without a tree');
   if (format === 'tar') {
-    await writeTar({ root: join(await tree.readOnlyPath(), 'root'), dest: plain, signal: ctx.signal, ...(options.epoch === undefined ? {} : { clampMtime: options.epoch }) });
+    await writeTar({ root: join(await tree.readOnlyPath(), 'root'), dest: plain, signal: ctx.signal, ...(options.epoch === undefined ? {} : { mtime: options.epoch }) });
   } else {
     // cpio has no mtime clamp of its own: clamp a private copy.
     const copy = join(ctx.outDir, '.copy');
@@ -50,7 +50,7 @@ async function packArchive(options: { ctx: RunContext; format: 'tar' | 'cpio'; n
 
 export const outputKind: NodeKind<OutputParams> = {
   kind: 'output',
-  version: 3,
+  version: 4,
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, DISK_ONLY, RESOLUTION, BASE_ONLY, BUILD_ONLY, FINALIZE_ONLY.filter((n) => !READ_HERE.has(n)),
     // Where the output is published, not what it is.
     ['OutputDirectory', 'OutputMode']),
