@@ -13,8 +13,8 @@ import { tmpfiles } from './tmpfiles.js';
 import type { TreeStep, TreeStepContext } from './tree-step.js';
 
 /**
- * What mkosi does right after installing packages, before its cache point. mkb runs them first thing in
- * finalize, so they also cover packages that package-delta added on top of the cached base.
+ * What mkosi does right after installing packages, before its cache point: the end of base-install and of
+ * package-delta (which stands for a reinstall with more packages), so finalize never reruns them.
  */
 export const AFTER_INSTALL: readonly TreeStep[] = [depmodInstalled, hwdb];
 
@@ -25,8 +25,8 @@ export const AFTER_INSTALL: readonly TreeStep[] = [depmodInstalled, hwdb];
 export const BEFORE_FIRSTBOOT: readonly TreeStep[] = [ssh, localeGen, sysusers, tmpfiles, presets, depmodStale];
 
 /** Host tools of the steps that apply to an image with these settings. */
-export function treeStepTools(settings: Settings): string[] {
-  return [...new Set([...AFTER_INSTALL, ...BEFORE_FIRSTBOOT].filter((s) => s.applies(settings)).flatMap((s) => s.tools))].sort();
+export function treeStepTools(steps: readonly TreeStep[], settings: Settings): string[] {
+  return [...new Set(steps.filter((s) => s.applies(settings)).flatMap((s) => s.tools))].sort();
 }
 
 /** Runs the steps that apply, in order; the first failure stops them. */

@@ -3,8 +3,9 @@
 // the mirror, so an unchanged resolution keeps this (slow) stage cached.
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { err, ok } from '../../../errors/result.js';
+import { err } from '../../../errors/result.js';
 import type { NodeId } from '../../../errors/failures.js';
+import { AFTER_INSTALL, runTreeSteps, treeStepTools } from '../../finalize/system-steps.js';
 import { toNodeFailure } from '../../packages/package-failure.js';
 import { bootstrap, fetchLockedPackages, lockEntries } from '../../packages/package-manager/apt.js';
 import type { AptSettings, PackageLock } from '../../packages/package-manager/apt.js';
@@ -44,7 +45,7 @@ async function removeRunLeftovers(root: string): Promise<void> {
 
 export const baseInstallKind: NodeKind<BaseInstallParams> = {
   kind: 'base-install',
-  version: 6,
+  version: 7,
   // Package lists, mirrors and repositories reach this stage through the lock's digest (the script helpers' apt
   // settings stay keyed).
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, RESOLUTION.filter((n) => !(SCRIPT_APT_SETTINGS as readonly string[]).includes(n)), BUILD_ONLY),
@@ -59,7 +60,8 @@ export const baseInstallKind: NodeKind<BaseInstallParams> = {
   // prepare scripts may install from it (mkosi-install): then it is keyed.
   unkeyedDeps: (spec) => (spec.params.scriptApt === undefined ? [spec.params.metadata] : []),
   inputFiles: (spec) => spec.params.files,
-  tools: (spec) => ['apt-get', 'dpkg', 'dpkg-deb', 'tar', 'apt-ftparchive', ...(list(spec.settings, 'PrepareScripts').length > 0 ? ['bwrap'] : [])],
+  tools: (spec) => [...new Set(['apt-get', 'dpkg', 'dpkg-deb', 'tar', 'apt-ftparchive', ...(list(spec.settings, 'PrepareScripts').length > 0 ? ['bwrap'] : []),
+    ...treeStepTools(AFTER_INSTALL, spec.settings)])],
   async run(spec, ctx) {
     const [lockDep, metadataDep] = ctx.deps;
     if (lockDep === undefined || metadataDep === undefined) {
@@ -97,7 +99,7 @@ export const baseInstallKind: NodeKind<BaseInstallParams> = {
       });
       if (!prepared.ok) return prepared;
       await removeRunLeftovers(root);
-      return ok(null);
+      return await runTreeSteps(AFTER_INSTALL, { root, node: ctx.node, settings: spec.settings, signal: ctx.signal, onOutput: ctx.output });
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }

@@ -13,7 +13,7 @@ import { clampMtimes } from '../../finalize/clamp-mtimes.js';
 import { configureOsRelease } from '../../finalize/os-release.js';
 import { removeFiles } from '../../finalize/remove-files.js';
 import { removeImagePackages } from '../../finalize/remove-packages.js';
-import { AFTER_INSTALL, BEFORE_FIRSTBOOT, runTreeSteps, treeStepTools } from '../../finalize/system-steps.js';
+import { BEFORE_FIRSTBOOT, runTreeSteps, treeStepTools } from '../../finalize/system-steps.js';
 import type { TreeStepContext } from '../../finalize/tree-step.js';
 import { toNodeFailure } from '../../packages/package-failure.js';
 import { installImageSources, installedPackages } from '../../packages/package-manager/apt.js';
@@ -79,8 +79,6 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
     scratch: join(scratch, stage), root: ctx.root, signal: ctx.signal, onOutput: ctx.output, artifactsDir,
   });
   const steps: TreeStepContext = { root, node: ctx.node, settings: s, signal: ctx.signal, onOutput: ctx.output };
-  const installed = await runTreeSteps(AFTER_INSTALL, steps);
-  if (!installed.ok) return installed;
   const build = spec.params.build === undefined ? undefined : ctx.deps.find((d) => d.id === spec.params.build);
   await mkdir(artifactsDir, { recursive: true });
   if (build !== undefined) {
@@ -126,7 +124,7 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
 
 export const finalizeKind: NodeKind<FinalizeParams> = {
   kind: 'finalize',
-  version: 8,
+  version: 9,
   // Package lists and skeleton trees reach this stage through the base tree's digest, the build's output through
   // the build-scripts node's; the output format does not reach it at all. The script helpers' apt settings stay keyed.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, BUILD_ONLY, ['WithTests'],
@@ -141,7 +139,7 @@ export const finalizeKind: NodeKind<FinalizeParams> = {
     ...(spec.params.scriptApt === undefined ? [] : [spec.params.scriptApt.metadata]),
   ],
   inputFiles: (spec) => spec.params.files,
-  tools: (spec) => [...new Set(['cp', 'tar', 'dpkg-query', 'systemd-firstboot', 'openssl', ...treeStepTools(spec.settings),
+  tools: (spec) => [...new Set(['cp', 'tar', 'dpkg-query', 'systemd-firstboot', 'openssl', ...treeStepTools(BEFORE_FIRSTBOOT, spec.settings),
     ...(list(spec.settings, 'PostInstallationScripts').length + list(spec.settings, 'FinalizeScripts').length > 0 ? ['bwrap'] : []),
     ...(list(spec.settings, 'RemovePackages').length > 0 ? ['apt-get', 'bwrap'] : [])])],
   async run(spec, ctx) {

@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err, ok } from '../../../errors/result.js';
 import type { NodeId } from '../../../errors/failures.js';
+import { AFTER_INSTALL, runTreeSteps, treeStepTools } from '../../finalize/system-steps.js';
 import { toNodeFailure } from '../../packages/package-failure.js';
 import { storedLock } from '../../packages/package-manager/apt.js';
 import type { NodeKind } from '../../types.js';
@@ -26,7 +27,7 @@ export interface PackageDeltaParams {
 
 export const packageDeltaKind: NodeKind<PackageDeltaParams> = {
   kind: 'package-delta',
-  version: 3,
+  version: 4,
   // The added packages are a parameter; Packages= itself holds the base's wish list here.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, BUILD_ONLY, BASE_ONLY.filter((n) => n !== 'WithDocs'), ['Packages']),
   env: [],
@@ -36,7 +37,7 @@ export const packageDeltaKind: NodeKind<PackageDeltaParams> = {
   parseParams: (raw) => objectParams<PackageDeltaParams>(raw, ['metadata', 'base', 'architecture', 'packages']),
   deps: (spec) => [spec.params.metadata, spec.params.base],
   inputFiles: () => [],
-  tools: () => ['apt-get', 'apt-cache', 'dpkg', 'bwrap'],
+  tools: (spec) => [...new Set(['apt-get', 'apt-cache', 'dpkg', 'bwrap', ...treeStepTools(AFTER_INSTALL, spec.settings)])],
   async run(spec, ctx) {
     const [metadata, base] = ctx.deps;
     if (metadata === undefined || base === undefined) return err({ code: 'NODE_FAILED', node: ctx.node, message: 'package-delta needs its metadata and base dependencies' });
@@ -47,6 +48,8 @@ export const packageDeltaKind: NodeKind<PackageDeltaParams> = {
       signal: ctx.signal, onOutput: ctx.output, onProgress: (d, t) => ctx.progress(d, t),
     });
     if (!lock.ok) return err(toNodeFailure(ctx.node, lock.error));
+    const steps = await runTreeSteps(AFTER_INSTALL, { root, node: ctx.node, settings: spec.settings, signal: ctx.signal, onOutput: ctx.output });
+    if (!steps.ok) return steps;
     await writeFile(join(ctx.outDir, 'delta-lock.json'), JSON.stringify(storedLock(lock.value), null, 1) + '\n');
     return ok(null);
   },

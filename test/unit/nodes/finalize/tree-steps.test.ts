@@ -11,7 +11,9 @@ import { AFTER_INSTALL, BEFORE_FIRSTBOOT, runTreeSteps, treeStepTools } from '..
 import { sysusers, sysusersEnvironment } from '../../../../src/nodes/finalize/sysusers.js';
 import { TMPFILES_ARGV, TMPFILES_SUCCESS, tmpfiles } from '../../../../src/nodes/finalize/tmpfiles.js';
 import type { TreeStep, TreeStepContext } from '../../../../src/nodes/finalize/tree-step.js';
+import { baseInstallKind } from '../../../../src/nodes/image/base-install/base-install.js';
 import { finalizeKind } from '../../../../src/nodes/image/finalize/finalize.js';
+import { packageDeltaKind } from '../../../../src/nodes/image/package-delta/package-delta.js';
 import type { Settings } from '../../../../src/nodes/types.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 
@@ -31,10 +33,14 @@ describe('which steps run, in mkosi 27.1\'s order', () => {
     expect(BEFORE_FIRSTBOOT).toEqual([ssh, localeGen, sysusers, tmpfiles, presets, depmodStale]);
   });
 
-  test('an ordinary image runs every tool over its tree; the host tools enter finalize\'s key', () => {
-    expect(treeStepTools({})).toEqual(['bwrap', 'systemctl', 'systemd-hwdb', 'systemd-sysusers', 'systemd-tmpfiles']);
-    expect(finalizeKind.tools({ kind: 'finalize', image: 'main', settings: {}, params: { base: 'b', files: [], architecture: 'amd64' } }))
-      .toEqual(expect.arrayContaining(['systemctl', 'systemd-hwdb', 'systemd-sysusers', 'systemd-tmpfiles']));
+  test('an ordinary image runs every tool over its tree; the host tools enter the key of the node running them', () => {
+    expect(treeStepTools(AFTER_INSTALL, {})).toEqual(['bwrap', 'systemd-hwdb']);
+    expect(treeStepTools(BEFORE_FIRSTBOOT, {})).toEqual(['bwrap', 'systemctl', 'systemd-sysusers', 'systemd-tmpfiles']);
+    const finalizeTools = finalizeKind.tools({ kind: 'finalize', image: 'main', settings: {}, params: { base: 'b', files: [], architecture: 'amd64' } });
+    expect(finalizeTools).toEqual(expect.arrayContaining(['systemctl', 'systemd-sysusers', 'systemd-tmpfiles']));
+    expect(finalizeTools).not.toContain('systemd-hwdb');
+    expect(baseInstallKind.tools({ kind: 'base-install', image: 'main', settings: {}, params: { lock: 'l', metadata: 'm', files: [] } })).toContain('systemd-hwdb');
+    expect(packageDeltaKind.tools({ kind: 'package-delta', image: 'main', settings: {}, params: { metadata: 'm', base: 'b', packages: ['less'], architecture: 'amd64' } })).toContain('systemd-hwdb');
   });
 
   test('the settings the steps read key finalize; SshKey= and SshCertificate= (runtime only) do not', () => {
@@ -46,7 +52,7 @@ describe('which steps run, in mkosi 27.1\'s order', () => {
 
   test('an Overlay= image gets none of them (it keeps only its own changes); Ssh= still writes its units', () => {
     const overlay = { Overlay: true };
-    expect(treeStepTools(overlay)).toEqual([]);
+    expect(treeStepTools([...AFTER_INSTALL, ...BEFORE_FIRSTBOOT], overlay)).toEqual([]);
     expect([...AFTER_INSTALL, ...BEFORE_FIRSTBOOT].filter((s) => s.applies(overlay))).toEqual([ssh]);
   });
 
