@@ -12,6 +12,8 @@ import { fileDigests, isUnder, placeUnder, relativeTo, subtreeEntries } from './
 export interface CommittedTree {
   readonly digest: string;
   readonly manifest: TreeManifest;
+  /** The size of the manifest blob. */
+  readonly manifestBytes: number;
   readonly bytes: number;
   readonly files: number;
 }
@@ -71,7 +73,8 @@ export async function commitTree(cas: Cas, dir: string, layers: readonly TreeLay
   const entries = resolved.flat();
   await cas.barrier();
   const manifest: TreeManifest = { version: 1, entries };
-  const digest = await cas.putBytes(Buffer.from(manifestText(manifest)));
+  const text = Buffer.from(manifestText(manifest));
+  const digest = await cas.putBytes(text);
   if (keep && hotTree !== undefined) await keepAsHotTree(dir, hotTree(digest));
   else await rm(dir, { recursive: true, force: true });
   let bytes = 0;
@@ -82,7 +85,7 @@ export async function commitTree(cas: Cas, dir: string, layers: readonly TreeLay
       files++;
     }
   }
-  return { digest, manifest, bytes, files };
+  return { digest, manifest, manifestBytes: text.length, bytes, files };
 }
 
 async function keepAsHotTree(dir: string, target: string): Promise<void> {
@@ -92,8 +95,8 @@ async function keepAsHotTree(dir: string, target: string): Promise<void> {
 }
 
 /** Every blob a manifest names, itself included. */
-export function blobsOf(digest: string, manifest: TreeManifest): Map<string, number> {
-  const out = new Map<string, number>([[digest, Buffer.byteLength(manifestText(manifest))]]);
+export function blobsOf(digest: string, manifest: TreeManifest, manifestBytes = Buffer.byteLength(manifestText(manifest))): Map<string, number> {
+  const out = new Map<string, number>([[digest, manifestBytes]]);
   for (const e of manifest.entries) if (e.digest !== undefined) out.set(e.digest, e.size ?? 0);
   return out;
 }

@@ -15,7 +15,6 @@ import { sweepAbandoned } from './sweep.js';
 import type { TreeLayer } from './tree-layers.js';
 import type { ManifestEntry } from './tree-manifest.js';
 import type { CommitRequest, ExecutorStore, HistoryEntry, LatestEntry, OutputRecord, TreeUpdateRequest } from './types.js';
-import type { TreeSignature } from './update-tree.js';
 
 export interface LocalStoreOptions {
   readonly root: string;
@@ -133,7 +132,7 @@ export class LocalStore implements ExecutorStore {
     const record: OutputRecord = {
       digest: tree.digest, kind: request.kind, bytes: tree.bytes, files: tree.files, durationMs: request.durationMs, created: this.#o.now(),
     };
-    for (const [digest, size] of blobsOf(tree.digest, tree.manifest)) void this.index.blobs.put(digest, size);
+    for (const [digest, size] of blobsOf(tree.digest, tree.manifest, tree.manifestBytes)) void this.index.blobs.put(digest, size);
     if (request.cache) {
       await writeActionFile(this.cas, this.layout, { key: request.key, record, preimage: request.preimage });
       // Awaited: the entry must be visible to other processes before the lease is released.
@@ -157,18 +156,18 @@ export class LocalStore implements ExecutorStore {
     await this.#guard(digest, () => exportTree(this.materializeOptions, digest, dest, from, skip));
   }
 
-  async updateTree(request: TreeUpdateRequest): Promise<TreeSignature | undefined> {
-    const [{ storedEntries, writeEntries }, { planTreeUpdate, removePaths, signTree }] = await Promise.all([import('./materialize.js'), import('./update-tree.js')]);
+  async updateTree(request: TreeUpdateRequest): Promise<boolean> {
+    const [{ storedEntries, writeEntries }, { planTreeUpdate, removePaths }] = await Promise.all([import('./materialize.js'), import('./update-tree.js')]);
     const entries = (digest: string) => storedEntries(this.materializeOptions, digest, request.from).catch(() => []);
     const [previous, next] = await Promise.all([entries(request.previous.digest), this.#guard(request.digest, () => entries(request.digest))]);
     // Only a directory that stays a directory (a switch to Format=tar makes the name a symlink).
     const isDir = (entries: readonly ManifestEntry[]) => entries.find((e) => e.path === '.')?.type === 'dir';
-    if (!isDir(previous) || !isDir(next)) return undefined;
+    if (!isDir(previous) || !isDir(next)) return false;
     const plan = planTreeUpdate({ dir: request.dir, previous, signature: request.previous.signature, next });
-    if (plan === undefined) return undefined;
+    if (plan === undefined) return false;
     removePaths(request.dir, plan.remove);
     await this.#guard(request.digest, () => writeEntries(this.materializeOptions, request.digest, plan.write, request.dir));
-    return signTree(request.dir);
+    return true;
   }
 
   async copyTree(digest: string, dest: string): Promise<void> {

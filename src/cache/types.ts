@@ -63,9 +63,9 @@ export interface ExecutorStore {
   exportTree(digest: Sha256, dest: string, from?: string, skip?: readonly string[]): Promise<void>;
   /**
    * Brings `dir`, once written from `previous` and signed, up to the `from` subtree of `digest`, writing
-   * only what differs; the new signature, or undefined when only a fresh copy will do.
+   * only what differs; false when only a fresh copy will do.
    */
-  updateTree(request: TreeUpdateRequest): Promise<TreeSignature | undefined>;
+  updateTree(request: TreeUpdateRequest): Promise<boolean>;
   recordHistory(entry: HistoryEntry): void;
   recordLatest(node: NodeId, entry: LatestEntry): void;
   latest(node: NodeId): LatestEntry | undefined;

@@ -2,7 +2,7 @@
 // a Format=directory output republished after a small change rewrites a few files, not 200 MiB. What the
 // directory held is known from a signature taken when it was written (inode, ctime and size per path),
 // so anything changed since, even by hand, is noticed and rewritten too.
-import { lstatSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { walkTree } from '../util/walk-tree.js';
 import type { ManifestEntry } from './tree-manifest.js';
@@ -41,29 +41,38 @@ export interface TreeUpdate {
 
 /**
  * What to remove from `dir` and which entries of `next` to write into it, or undefined when only a fresh
- * copy is right (a directory losing extended attributes cannot be fixed in place).
+ * copy is right (a directory losing extended attributes cannot be fixed in place). Only directories
+ * touched since the signature are read: an entry added to or removed from one changes its ctime.
  */
 export function planTreeUpdate(u: TreeUpdate): { readonly remove: readonly string[]; readonly write: readonly ManifestEntry[] } | undefined {
   const before = new Map(u.previous.map((e) => [e.path, e]));
   const after = new Map(u.next.map((e) => [e.path, e]));
-  const onDisk = walkTree(u.dir);
-  // Touched since it was written: its content or metadata is unknown.
-  const dirty = new Set(onDisk.filter((p) => u.signature[p] === undefined || u.signature[p] !== stamp(join(u.dir, p))));
   const remove: string[] = [];
   const removed = new Set<string>();
   const present = new Set<string>();
-  for (const path of onDisk) {
-    if ([...ancestors(path)].some((a) => removed.has(a))) continue;
+  const dirty = new Set<string>();
+  const unknownChildren = (rel: string): string[] => readdirSync(rel === '.' ? u.dir : join(u.dir, rel))
+    .map((name) => (rel === '.' ? name : `${rel}/${name}`)).filter((path) => u.signature[path] === undefined);
+  // Parents come before their children, so nothing below a removed path (maybe now a symlink) is looked at.
+  const consider = (path: string): void => {
+    if ([...ancestors(path)].some((a) => removed.has(a))) return;
+    const s = lstatSync(join(u.dir, path), { bigint: true, throwIfNoEntry: false });
+    if (s === undefined) return;
+    const touched = u.signature[path] !== `${s.ino}:${s.ctimeNs}:${s.size}`;
+    if (touched) dirty.add(path);
     const want = after.get(path);
     const had = before.get(path);
-    const keepsDir = want?.type === 'dir' && had?.type === 'dir' && lstatSync(join(u.dir, path)).isDirectory();
-    if (want === undefined || (!keepsDir && (dirty.has(path) || had === undefined || !sameEntry(had, want)))) {
+    const keepsDir = want?.type === 'dir' && had?.type === 'dir' && s.isDirectory();
+    if (want === undefined || (!keepsDir && (touched || had === undefined || !sameEntry(had, want)))) {
       remove.push(path);
       removed.add(path);
-    } else {
-      present.add(path);
+      return;
     }
-  }
+    present.add(path);
+    if (touched && s.isDirectory()) for (const child of unknownChildren(path)) consider(child);
+  };
+  for (const child of unknownChildren('.')) consider(child);
+  for (const path of Object.keys(u.signature)) consider(path);
   const write: ManifestEntry[] = [];
   const written = new Set<string>();
   for (const want of u.next) {

@@ -30,7 +30,7 @@ export interface PublishOptions {
    */
   readonly copyTree: (digest: string, dest: string, skip: readonly string[]) => Promise<void>;
   /** Updates a directory published before in place (the store's updateTree); without it, everything is copied. */
-  readonly updateTree?: (request: TreeUpdateRequest) => Promise<TreeSignature | undefined>;
+  readonly updateTree?: (request: TreeUpdateRequest) => Promise<boolean>;
   /** Unique per process, for staging names. */
   readonly tag: string;
   /** SourceDateEpoch: the store keeps no mtimes, so published trees are clamped again. */
@@ -114,9 +114,8 @@ async function updatePublishedTrees(o: PublishOptions, previous: PublishRecord |
     const dir = join(staging, name);
     if (!(await lstat(join(o.outputDir, name)).then((s) => s.isDirectory(), () => false))) continue;
     await rename(join(o.outputDir, name), dir);
-    const now = await o.updateTree({ digest: o.digest, from: name, dir, previous: { digest: previous.digest, signature } });
-    if (now === undefined) await rm(dir, { recursive: true, force: true });
-    else updated.push(name);
+    if (await o.updateTree({ digest: o.digest, from: name, dir, previous: { digest: previous.digest, signature } })) updated.push(name);
+    else await rm(dir, { recursive: true, force: true });
   }
   return updated;
 }

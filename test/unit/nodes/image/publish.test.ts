@@ -102,7 +102,7 @@ describe('publishOutput', () => {
     const updateTree: NonNullable<Parameters<typeof publishOutput>[0]['updateTree']> = async (r) => {
       updates.push({ from: r.from, previous: r.previous.digest, signed: Object.keys(r.previous.signature) });
       await writeFile(join(r.dir, 'f'), r.digest);
-      return {};
+      return true;
     };
     await publishOutput({ digest: 'd3', outputDir: out, output: 'img', copyTree, updateTree, tag: 't' });
     await publishOutput({ digest: 'd4', outputDir: out, output: 'img', copyTree, updateTree, tag: 't' });
@@ -120,8 +120,8 @@ describe('publishOutput', () => {
       expect(skip).toEqual([]);
       await writeFile(join(dest, 'img', digest), digest);
     };
-    await publishOutput({ digest: 'd5', outputDir: out, output: 'img', copyTree, updateTree: () => Promise.resolve(undefined), tag: 't' });
-    await publishOutput({ digest: 'd6', outputDir: out, output: 'img', copyTree, updateTree: () => Promise.resolve(undefined), tag: 't' });
+    await publishOutput({ digest: 'd5', outputDir: out, output: 'img', copyTree, updateTree: () => Promise.resolve(false), tag: 't' });
+    await publishOutput({ digest: 'd6', outputDir: out, output: 'img', copyTree, updateTree: () => Promise.resolve(false), tag: 't' });
     expect(await readdir(join(out, 'img'))).toEqual(['d6']);
   });
 });
