@@ -1,6 +1,6 @@
 // Compiles a loaded mkosi configuration into the engine's plan input (pure: values in, values out). One
-// chain per image — package-lock → base-install → finalize → output — with one repo-metadata node per
-// distinct repository set, shared by every image that uses it. Optional links: package-delta (Packages=
+// chain per image — package-lock → base-install → finalize → output (no package-lock with BaseTrees=) —
+// with one repo-metadata node per distinct repository set, shared by every image that uses it. Optional links: package-delta (Packages=
 // grew), volatile-packages (VolatilePackages=), build-overlay → build-scripts (BuildScripts=).
 import { createHash } from 'node:crypto';
 import type { Failure } from '../../errors/failures.js';
@@ -140,7 +140,10 @@ function imageChain(o: PlanImagesOptions, image: Settings, metadata: string, arc
   const id = (stage: string): string => `${name}/${stage}`;
   const lock: PackageLockParams = { metadata, architecture, bootstrap: distro.bootstrapPackages(architecture) };
   const wanted = list(image, 'Packages');
-  const previous = o.previousPackages?.(name);
+  const baseTrees = list(image, 'BaseTrees');
+  // With BaseTrees= there is no lock: base-install resolves Packages= against the trees itself (mkosi installs
+  // only those on top of them), so there is no earlier lock to add a delta to either.
+  const previous = baseTrees.length > 0 ? undefined : o.previousPackages?.(name);
   const added = previous === undefined || previous.length === 0 || !previous.every((p) => wanted.includes(p)) ? []
     : wanted.filter((p) => !previous.includes(p));
   const baseSettings: Settings = added.length === 0 ? settings : { ...settings, Packages: [...previous ?? []] };
@@ -148,8 +151,13 @@ function imageChain(o: PlanImagesOptions, image: Settings, metadata: string, arc
   const scriptApt = (settings: readonly string[]): { scriptApt?: ScriptAptParams } =>
     (settings.some((n) => list(image, n).length > 0) ? { scriptApt: { metadata, architecture } } : {});
   const base: BaseInstallParams = {
-    lock: id('package-lock'), metadata,
-    files: rel([...trees(image, 'SkeletonTrees').map((t) => t.source), ...list(image, 'PrepareScripts')]),
+    ...(baseTrees.length > 0 ? {
+      onBaseTrees: {
+        packages: wanted, architecture, withRecommends: bool(image, 'WithRecommends', false), repositoryKeyCheck: bool(image, 'RepositoryKeyCheck', true),
+      },
+    } : { lock: id('package-lock') }),
+    metadata,
+    files: rel([...baseTrees, ...trees(image, 'SkeletonTrees').map((t) => t.source), ...list(image, 'PrepareScripts')]),
     ...scriptApt(['PrepareScripts']),
   };
   const sources = imageSources(o, image, distro);
@@ -161,7 +169,7 @@ function imageChain(o: PlanImagesOptions, image: Settings, metadata: string, arc
   };
   const out: OutputParams = { tree: id('finalize'), files: rel(list(image, 'PostOutputScripts')) };
   const node = (stage: string, params: unknown, s: Settings = settings): NodeInput => ({ id: id(stage), spec: { kind: stage, image: name, settings: s, params } });
-  const chain = [node('package-lock', lock, baseSettings), node('base-install', base, baseSettings)];
+  const chain = [...(baseTrees.length > 0 ? [] : [node('package-lock', lock, baseSettings)]), node('base-install', base, baseSettings)];
   let tree = id('base-install');
   if (added.length > 0) {
     const delta: PackageDeltaParams = { metadata, base: tree, architecture, packages: added };
@@ -201,6 +209,11 @@ export function planImages(o: PlanImagesOptions): Result<ImagePlan, Failure[]> {
     const arch = distro.architecture(str(image, 'Architecture') ?? 'x86-64');
     if (!arch.ok) {
       failures.push(planError(image, o.root, packageMessage(arch.error)));
+      continue;
+    }
+    if (list(image, 'BaseTrees').length > 0 && bool(image, 'Overlay', false)) {
+      // mkosi keeps only the additions to the base trees; mkb would publish the whole tree.
+      failures.push(planError(image, o.root, 'Overlay=yes (an image of only the additions to BaseTrees=) is not supported by mkb yet'));
       continue;
     }
     const metadata = metadataNode(o, image, distro, arch.value);

@@ -43,9 +43,6 @@ export interface FinalizeParams {
   readonly scriptApt?: ScriptAptParams;
 }
 
-/** Settings this kind does not implement yet: refusing them beats building an image without them. */
-const UNSUPPORTED = ['BaseTrees'] as const;
-
 const PACKAGE_METADATA = ['var/lib/dpkg', 'var/lib/apt', 'var/cache/apt', 'var/log/apt'];
 
 async function exists(path: string): Promise<boolean> {
@@ -124,7 +121,7 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
 
 export const finalizeKind: NodeKind<FinalizeParams> = {
   kind: 'finalize',
-  version: 9,
+  version: 10,
   // Package lists and skeleton trees reach this stage through the base tree's digest, the build's output through
   // the build-scripts node's; the output format does not reach it at all. The script helpers' apt settings stay keyed.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, BUILD_ONLY, ['WithTests'],
@@ -143,10 +140,6 @@ export const finalizeKind: NodeKind<FinalizeParams> = {
     ...(list(spec.settings, 'PostInstallationScripts').length + list(spec.settings, 'FinalizeScripts').length > 0 ? ['bwrap'] : []),
     ...(list(spec.settings, 'RemovePackages').length > 0 ? ['apt-get', 'bwrap'] : [])])],
   async run(spec, ctx) {
-    const unsupported = UNSUPPORTED.filter((name) => list(spec.settings, name).length > 0);
-    if (unsupported.length > 0) {
-      return err({ code: 'NODE_FAILED', node: ctx.node, message: `${unsupported.map((n) => `${n}=`).join(', ')} not supported by mkb yet`, hint: 'build this image with mkosi 27.1 for now' });
-    }
     const base = ctx.deps[0];
     if (base === undefined) return err({ code: 'NODE_FAILED', node: ctx.node, message: 'finalize needs its base tree dependency' });
     const root = await ctx.writableTree(base, { from: 'root', at: 'root' });

@@ -135,6 +135,39 @@ describe('planImages: package-delta', () => {
   });
 });
 
+describe('planImages: BaseTrees=', () => {
+  const withBaseTrees = (more: Record<string, unknown> = {}) => image({
+    BaseTrees: [`${ROOT}/base`, '/srv/bases/extra.tar.zst'], SkeletonTrees: [{ Source: `${ROOT}/mkosi.skeleton`, Target: null }], ...more,
+  });
+
+  test('no lock: base-install copies the trees, then resolves and installs only Packages= on top, keyed on the metadata', () => {
+    const p = plan([withBaseTrees({ Packages: ['less', 'tree'], WithRecommends: true })]);
+    expect(p.input.nodes.map((n) => n.spec.kind)).not.toContain('package-lock');
+    const base = node(p, 'main/base-install').spec;
+    const metadata = p.input.nodes.find((n) => n.spec.kind === 'repo-metadata')?.id;
+    expect(base.params).toEqual({
+      metadata, files: ['base', '../../srv/bases/extra.tar.zst', 'mkosi.skeleton', 'mkosi.prepare'], scriptApt: { metadata, architecture: 'amd64' },
+      onBaseTrees: { packages: ['less', 'tree'], architecture: 'amd64', withRecommends: true, repositoryKeyCheck: true },
+    });
+    const noScripts = plan([withBaseTrees({ PrepareScripts: [] })]);
+    const spec = node(noScripts, 'main/base-install').spec;
+    expect(baseInstallKind.deps(spec as never)).toEqual([metadata]);
+    expect(baseInstallKind.unkeyedDeps?.(spec as never)).toEqual([]);
+  });
+
+  test('Overlay=yes (only the additions) is refused rather than publishing the whole tree', () => {
+    const r = planImages(options([withBaseTrees({ Overlay: true })]));
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(r)).toContain('Overlay=yes (an image of only the additions to BaseTrees=) is not supported by mkb yet');
+  });
+
+  test('a grown Packages= plans no package-delta: there is no earlier lock to add to', () => {
+    const p = plan([withBaseTrees({ Packages: ['less', 'tree'] })], { previousPackages: () => ['less'] });
+    expect(p.input.nodes.map((n) => n.spec.kind)).not.toContain('package-delta');
+    expect(node(p, 'main/finalize').spec.params).toMatchObject({ base: 'main/base-install' });
+  });
+});
+
 describe('planImages: build scripts, volatile packages', () => {
   const kinds = (p: ReturnType<typeof plan>) => p.input.nodes.map((n) => n.spec.kind);
   const build = (more: Record<string, unknown> = {}) => image({
