@@ -15,9 +15,9 @@ describe('explaining a rebuild', () => {
     const old: KeyPreimage = { ...base, settings: { Packages: ['vim'], Format: 'disk' }, files: { 'mkosi.extra/etc/motd': 'a'.repeat(64) }, deps: [{ kind: 'base', digest: '1'.repeat(64) }] };
     const now: KeyPreimage = { ...base, settings: { Packages: ['vim', 'less'], Format: 'tar' }, files: { 'mkosi.extra/etc/motd': 'b'.repeat(64) }, deps: [{ kind: 'base', digest: '2'.repeat(64) }] };
     expect(diffPreimages(old, now).map(describeChange)).toEqual([
-      'setting Format: "disk" → "tar"',
-      'setting Packages: +less',
-      'file mkosi.extra/etc/motd changed',
+      'Format= changed from disk to tar',
+      'Packages= gained less',
+      'mkosi.extra/etc/motd changed',
       'dep base output digest 111111111111 → 222222222222',
     ]);
   });
@@ -35,6 +35,19 @@ describe('explaining a rebuild', () => {
     await store.close();
   });
 
+  test('changes read as the config spells them: lost items, set and unset settings, added files, kind parameters', () => {
+    const old: KeyPreimage = { ...base, settings: { Packages: ['vim', 'less'], Hostname: 'a' }, params: { packages: ['tree'] }, files: { 'mkosi.extra/old': 'a'.repeat(64) } };
+    const now: KeyPreimage = { ...base, settings: { Packages: ['vim'], Timezone: 'UTC' }, params: { packages: ['tree', 'jq'] }, files: { 'mkosi.extra/new': 'b'.repeat(64) } };
+    expect(diffPreimages(old, now).map(describeChange)).toEqual([
+      'Hostname= unset (was a)',
+      'Packages= lost less',
+      'Timezone= set to UTC',
+      'params packages gained jq',
+      'mkosi.extra/new added',
+      'mkosi.extra/old removed',
+    ]);
+  });
+
   test('dry-run states: cached, to build with why, and pending behind a rebuild', async () => {
     const kind = new FakeKind({ auto: true });
     const store = await openTestStore(await tempDir());
@@ -48,7 +61,7 @@ describe('explaining a rebuild', () => {
     const summary = Object.fromEntries([...states].map(([id, s]) => [id, s.state === 'to-build' ? `${s.state}:${s.why.reason}` : s.state]));
     expect(summary).toEqual({ a: 'to-build:changed', b: 'cached', c: 'blocked', d: 'to-build:never-built' });
     const a = states.get('a');
-    expect(a?.state === 'to-build' && a.why.reason === 'changed' && a.why.changes.map(describeChange)).toEqual(['setting Packages: +less']);
+    expect(a?.state === 'to-build' && a.why.reason === 'changed' && a.why.changes.map(describeChange)).toEqual(['Packages= gained less']);
 
     const view = graphView(second, states);
     expect(view.find((n) => n.id === 'b')).toMatchObject({ state: 'cached', key: expect.stringMatching(/^[0-9a-f]{12}$/) as unknown });

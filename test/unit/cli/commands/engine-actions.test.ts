@@ -44,7 +44,7 @@ describe('engine command actions', () => {
     const rt = fakeRuntime();
     expect(await buildAction({ planFile: f.planFile, cacheDir: f.cacheDir, failureMode: 'no-new', dryRun: true }, rt)).toBe(0);
     const lines = rt.stdout().split('\n');
-    expect(lines.find((l) => l.startsWith('main:base'))).toMatch(/build +key [0-9a-f]{12}: setting Packages: \+less$/);
+    expect(lines.find((l) => l.startsWith('main:base'))).toMatch(/build +key [0-9a-f]{12}: Packages= gained less$/);
     expect(lines.find((l) => l.startsWith('main:extra'))).toMatch(/cached/);
     expect(lines.find((l) => l.startsWith('main:image'))).toMatch(/pending +after main:base/);
     expect(rt.stdout()).toContain('3 nodes: 1 cached, 1 to build, 1 pending');
@@ -56,7 +56,7 @@ describe('engine command actions', () => {
     await writeFile(join(f.dir, 'motd'), 'changed\n');
     const rt = fakeRuntime();
     expect(await explainAction({ planFile: f.planFile, cacheDir: f.cacheDir, node: 'main:base' }, rt)).toBe(0);
-    expect(rt.stdout()).toBe('main:base: changed since the last build:\n  file motd changed\n');
+    expect(rt.stdout()).toBe('main:base: changed since the last build:\n  motd changed\n');
     const unknown = fakeRuntime();
     expect(await explainAction({ planFile: f.planFile, cacheDir: f.cacheDir, node: 'main:nope' }, unknown)).toBe(2);
     expect(unknown.stderr()).toContain('no node named main:nope');
