@@ -207,8 +207,12 @@ export class LocalStore implements ExecutorStore {
     void this.index.history.put([entry.at, this.#o.pid, this.#historySeq++], entry);
   }
 
+  /** Keeps the key it replaces as `previous`, so `explain` can still say why the node last rebuilt. */
   recordLatest(node: NodeId, entry: LatestEntry): void {
-    void this.index.latest.put(node, entry);
+    const current = this.index.latest.get(node);
+    const previous = current === undefined ? undefined
+      : current.key === entry.key ? current.previous : { key: current.key, preimage: current.preimage };
+    void this.index.latest.put(node, previous === undefined ? entry : { ...entry, previous });
   }
 
   latest(node: NodeId): LatestEntry | undefined {

@@ -37,6 +37,8 @@ export interface LatestEntry {
   readonly digest?: Sha256;
   readonly ms?: number;
   readonly at: number;
+  /** The key before this one and its pre-image: why the last build that changed the key rebuilt the node. */
+  readonly previous?: { readonly key: NodeKey; readonly preimage: KeyPreimage };
 }
 
 /** The narrow view of a store that the executor needs (R13); tests may substitute it. */

@@ -10,7 +10,7 @@ import type { BuildPlan } from './types.js';
 
 /** What a build would do with a node, and why, computed without running anything (`--dry-run`, explain, graph). */
 export type NodeState =
-  | { readonly state: 'cached'; readonly key: NodeKey; readonly digest: Sha256; readonly lastMs: number }
+  | { readonly state: 'cached'; readonly key: NodeKey; readonly preimage: KeyPreimage; readonly digest: Sha256; readonly lastMs: number }
   | { readonly state: 'to-build'; readonly key: NodeKey; readonly preimage: KeyPreimage; readonly why: NodeWhy; readonly lastMs?: number }
   | { readonly state: 'blocked'; readonly after: readonly NodeId[]; readonly lastMs?: number }
   | { readonly state: 'error'; readonly message: string };
@@ -56,7 +56,7 @@ export async function planStates(options: {
     const { key, preimage } = computed.value;
     const hit = kind.cacheable ? await store.lookup(key) : undefined;
     if (hit !== undefined) {
-      states.set(id, { state: 'cached', key, digest: hit.digest, lastMs: hit.durationMs });
+      states.set(id, { state: 'cached', key, preimage, digest: hit.digest, lastMs: hit.durationMs });
       continue;
     }
     let why: NodeWhy;

@@ -66,6 +66,26 @@ describe('engine command actions', () => {
     expect(Object.fromEntries(nodes.map((n) => [n.id, n.state]))).toEqual({ 'main:base': 'to-build', 'main:extra': 'cached', 'main:image': 'blocked' });
   });
 
+  test('after the rebuild, explain says why the last build rebuilt each node; switching back says what differs from it', async () => {
+    const f = await fixture();
+    const build = () => buildAction({ planFile: f.planFile, cacheDir: f.cacheDir, failureMode: 'no-new', dryRun: false, reporter: 'json' }, fakeRuntime());
+    await build();
+    await writeFile(join(f.dir, 'motd'), 'changed\n');
+    await build();
+    const rt = fakeRuntime();
+    expect(await explainAction({ planFile: f.planFile, cacheDir: f.cacheDir }, rt)).toBe(0);
+    const text = rt.stdout();
+    expect(text).toMatch(/^main:base: up to date \(key [0-9a-f]{12}, from cache\)\n {2}last rebuilt because:\n {4}motd changed\n/m);
+    expect(text).toMatch(/^main:extra: up to date \(key [0-9a-f]{12}, from cache\)\n {2}built once; nothing changed since\n/m);
+    expect(text).toMatch(/^main:image: up to date[^\n]*\n {2}last rebuilt because:\n {4}dep fixture-tree output digest [0-9a-f]{12} → [0-9a-f]{12}\n/m);
+    expect(text).toContain('everything is up to date');
+    // Back to the first content: the first output fits again, and explain names what differs from the last build.
+    await writeFile(join(f.dir, 'motd'), 'hello\n');
+    const back = fakeRuntime();
+    expect(await explainAction({ planFile: f.planFile, cacheDir: f.cacheDir, node: 'main:base' }, back)).toBe(0);
+    expect(back.stdout()).toMatch(/^main:base: up to date \(key [0-9a-f]{12}, from cache\)\n {2}an earlier output fits; changed since the last build:\n {4}motd changed\n$/);
+  });
+
   test('a failing node fails the build with status 1 and a rendered message', async () => {
     const dir = await tempDir();
     const planFile = join(dir, 'plan.json');
