@@ -9,7 +9,7 @@ export function versionText(): string {
   return `mkosi ${MKB_MKOSI_COMPAT_VERSION} (mkb ${MKB_VERSION})\n`;
 }
 
-const ENGINE_ONLY_VERBS = new Set(['explain', 'graph', 'cache']);
+const ENGINE_ONLY_VERBS = new Set(['graph', 'cache']);
 const ENGINE_OPTIONS = ['--plan-file', '--cache-dir', '--output-dir', '--build-dir'];
 
 /** The engine's commands, recognized by their first word (they have their own options, e.g. `--format`). */
@@ -17,8 +17,8 @@ export function isEngineInvocation(argv: readonly string[]): boolean {
   const first = argv[0];
   if (first === undefined) return false;
   if (ENGINE_ONLY_VERBS.has(first)) return true;
-  // Until builds are compiled from configuration, `build`/`clean` reach the engine only with its internal options.
-  return (first === 'build' || first === 'clean') && argv.some((a) => ENGINE_OPTIONS.some((o) => a === o || a.startsWith(`${o}=`)));
+  // `build`, `explain` and `clean` on a configuration are verbs; they reach the engine only with its internal options.
+  return (first === 'build' || first === 'explain' || first === 'clean') && argv.some((a) => ENGINE_OPTIONS.some((o) => a === o || a.startsWith(`${o}=`)));
 }
 
 /** Runs one mkb invocation and returns the exit status; never exits the process itself. */

@@ -15,6 +15,7 @@ const ACTIONS: Readonly<Record<string, () => Promise<VerbAction>>> = {
   clean: async () => (await import('./verbs/clean.js')).cleanVerb,
   shell: async () => (await import('./verbs/shell.js')).shellVerb,
   boot: async () => (await import('./verbs/shell.js')).shellVerb,
+  explain: async () => (await import('./verbs/explain.js')).explainVerb,
   summary: async () => (await import('./verbs/summary.js')).summaryVerb,
   'cat-config': async () => (await import('./verbs/cat-config.js')).catConfigVerb,
   help: async () => (await import('./verbs/help.js')).helpVerb,

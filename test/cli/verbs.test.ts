@@ -188,13 +188,15 @@ describe('genkey', () => {
 });
 
 describe('engine commands', () => {
-  test('explain, graph and cache, and build/clean with engine options, go to the engine', async () => {
+  test('graph and cache, and build/explain/clean with engine options, go to the engine', async () => {
     const { isEngineInvocation } = await import('../../src/cli/program.js');
     expect(isEngineInvocation(['graph', '--format', 'json'])).toBe(true);
     expect(isEngineInvocation(['cache', 'stats'])).toBe(true);
     expect(isEngineInvocation(['build', '--plan-file', 'p.json', '--cache-dir', 's'])).toBe(true);
     expect(isEngineInvocation(['clean', '--cache-dir=s'])).toBe(true);
     expect(isEngineInvocation(['build'])).toBe(false);
+    expect(isEngineInvocation(['explain', '--plan-file=p.json'])).toBe(true);
+    expect(isEngineInvocation(['explain', 'main/finalize'])).toBe(false);
     expect(isEngineInvocation(['-f', 'build'])).toBe(false);
     expect(isEngineInvocation(['summary', '--format=disk'])).toBe(false);
   });

@@ -1,12 +1,7 @@
 // `mkb build` on an mkosi configuration: load → compile to a plan → run it over the store → publish the
 // main image's output into OutputDirectory. `--dry-run` prints each node's state and why.
 import { access } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { LocalStore } from '../../cache/local-store.js';
-import { defaultStoreRoot } from '../../cache/store-root.js';
 import { renderFailure } from '../../errors/render.js';
-import { readHostAptSources } from '../../nodes/packages/distro/host-apt-sources.js';
-import { planImages } from '../../nodes/image/plan-images.js';
 import { publishOutput, recordPath } from '../../nodes/image/publish.js';
 import type { Settings } from '../../nodes/types.js';
 import { VerbFailed } from '../report-error.js';
@@ -17,17 +12,9 @@ import { EXIT } from '../engine/exit.js';
 import { processRuntime } from '../engine/runtime.js';
 import { selectedDirectory } from '../load-options.js';
 import type { VerbContext } from '../verb-context.js';
+import { planConfigBuild } from './config-plan.js';
 import { runVerbScripts } from './host-scripts.js';
 import { loadForVerb } from './load.js';
-
-/** How long a repository metadata snapshot is reused before a build syncs again. */
-const METADATA_TTL_MS = 6 * 3600_000;
-
-/** The wish list of the image's last built lock, from the store's history. */
-function previousPackages(store: LocalStore, image: string): string[] | undefined {
-  const packages = store.latest(`${image}/package-lock`)?.preimage.settings['Packages'];
-  return Array.isArray(packages) && packages.every((p) => typeof p === 'string') ? packages : undefined;
-}
 
 /** mkosi 27.1 refuses `-R` before the main image was built once. */
 async function checkBuiltOnce(main: Settings, root: string): Promise<void> {
@@ -54,32 +41,23 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
     if (ctx.parsed.rerunBuildScripts) await checkBuiltOnce(main, root);
     // Sync scripts update sources before anything is planned, on every build (never cached).
     if (!flags.dryRun) await runVerbScripts({ kind: 'sync', ctx, runtime, images: loaded.images, root });
-    const cacheDirectory = str(main, 'CacheDirectory');
-    const storeRoot = defaultStoreRoot({ cacheDirectory, uid: runtime.uid, home: runtime.home, xdgCacheHome: runtime.env['XDG_CACHE_HOME'] });
-    const planOptions = {
-      images: loaded.images, root, host: await readHostAptSources({ etcApt: '/etc/apt' }), now: runtime.now(),
-      metadataTtlMs: METADATA_TTL_MS, packageCache: join(storeRoot, 'packages'), buildArgs: ctx.parsed.args,
-      rerunBuildScripts: ctx.parsed.rerunBuildScripts,
-    };
-    const plan = planImages(planOptions);
+    const plan = await planConfigBuild({
+      images: loaded.images, root, runtime, buildArgs: ctx.parsed.args, rerunBuildScripts: ctx.parsed.rerunBuildScripts,
+    });
     if (!plan.ok) {
       ctx.io.err(`${plan.error.map(renderFailure).join('\n')}\n`);
       return EXIT.usage;
     }
-    const published = plan.value.images.at(-1);
-    const rerun = new Set(plan.value.input.nodes.filter((n) => n.spec.kind === 'build-scripts').map((n) => n.id));
+    const published = plan.value.plan.images.at(-1);
+    const rerun = new Set(plan.value.plan.input.nodes.filter((n) => n.spec.kind === 'build-scripts').map((n) => n.id));
     if (ctx.parsed.rerunBuildScripts && rerun.size === 0) {
       ctx.io.err('mkb: no image has build scripts: nothing to rerun\n');
       return EXIT.ok;
     }
     return await buildAction({
-      // With the store open: Packages= that only grew since the last lock becomes a package-delta on the cached base.
-      planInput: (store) => {
-        const withHistory = planImages({ ...planOptions, previousPackages: (image) => previousPackages(store, image) });
-        return withHistory.ok ? withHistory.value.input : plan.value.input;
-      },
+      planInput: plan.value.planInput,
       dryRun: flags.dryRun, failureMode: flags.failureMode ?? 'no-new',
-      ...(cacheDirectory === undefined ? {} : { cacheDirectory }),
+      ...(plan.value.cacheDirectory === undefined ? {} : { cacheDirectory: plan.value.cacheDirectory }),
       ...(flags.reporter === undefined ? {} : { reporter: flags.reporter }),
       ...(flags.jobs === undefined ? {} : { jobs: flags.jobs }),
       ...(ctx.parsed.rerunBuildScripts ? { force: rerun } : {}),

@@ -1,0 +1,63 @@
+// The plan of a configuration build, shared by `build` and `explain`: the loaded images compiled by the image
+// planner, with the store's history deciding whether Packages= that only grew becomes a package-delta.
+import { join } from 'node:path';
+import type { LocalStore } from '../../cache/local-store.js';
+import { defaultStoreRoot } from '../../cache/store-root.js';
+import type { Failure } from '../../errors/failures.js';
+import { ok } from '../../errors/result.js';
+import type { Result } from '../../errors/result.js';
+import type { PlanInput } from '../../graph/types.js';
+import { str } from '../../nodes/image/image-settings.js';
+import { planImages } from '../../nodes/image/plan-images.js';
+import type { ImagePlan, PlanImagesOptions } from '../../nodes/image/plan-images.js';
+import { readHostAptSources } from '../../nodes/packages/distro/host-apt-sources.js';
+import type { Settings } from '../../nodes/types.js';
+import type { EngineRuntime } from '../engine/runtime.js';
+
+/** How long a repository metadata snapshot is reused before a build syncs again. */
+const METADATA_TTL_MS = 6 * 3600_000;
+
+export interface ConfigPlan {
+  /** The plan without the store's history (the images, published outputs). */
+  readonly plan: ImagePlan;
+  /** The plan input once the store is open: Packages= that only grew since the last lock becomes a package-delta. */
+  readonly planInput: (store: LocalStore) => PlanInput;
+  /** CacheDirectory= of the main image, when the config sets it. */
+  readonly cacheDirectory?: string;
+}
+
+/** The wish list of the image's last built lock, from the store's history. */
+function previousPackages(store: LocalStore, image: string): string[] | undefined {
+  const packages = store.latest(`${image}/package-lock`)?.preimage.settings['Packages'];
+  return Array.isArray(packages) && packages.every((p) => typeof p === 'string') ? packages : undefined;
+}
+
+export interface ConfigPlanOptions {
+  readonly images: readonly Settings[];
+  readonly root: string;
+  readonly runtime: EngineRuntime;
+  /** Arguments after `--`, passed to build scripts (and keyed on their node). */
+  readonly buildArgs?: readonly string[];
+  /** `-R`: plan each image with build scripts only up to its build-scripts node. */
+  readonly rerunBuildScripts?: boolean;
+}
+
+export async function planConfigBuild(options: ConfigPlanOptions): Promise<Result<ConfigPlan, Failure[]>> {
+  const { runtime } = options;
+  const main = options.images.at(-1);
+  const cacheDirectory = main === undefined ? undefined : str(main, 'CacheDirectory');
+  const storeRoot = defaultStoreRoot({ cacheDirectory, uid: runtime.uid, home: runtime.home, xdgCacheHome: runtime.env['XDG_CACHE_HOME'] });
+  const planOptions: PlanImagesOptions = {
+    images: options.images, root: options.root, host: await readHostAptSources({ etcApt: '/etc/apt' }), now: runtime.now(),
+    metadataTtlMs: METADATA_TTL_MS, packageCache: join(storeRoot, 'packages'),
+    ...(options.buildArgs === undefined ? {} : { buildArgs: options.buildArgs }),
+    ...(options.rerunBuildScripts === undefined ? {} : { rerunBuildScripts: options.rerunBuildScripts }),
+  };
+  const plan = planImages(planOptions);
+  if (!plan.ok) return plan;
+  const planInput = (store: LocalStore): PlanInput => {
+    const withHistory = planImages({ ...planOptions, previousPackages: (image) => previousPackages(store, image) });
+    return withHistory.ok ? withHistory.value.input : plan.value.input;
+  };
+  return ok({ plan: plan.value, planInput, ...(cacheDirectory === undefined ? {} : { cacheDirectory }) });
+}
