@@ -1,5 +1,5 @@
-// base-install: skeleton trees, the bootstrap set and Packages= installed exactly as locked, then the
-// prepare scripts (mkosi's Incremental cache point). Keyed on the lock's digest, not on the wish list or
+// base-install: skeleton trees, the bootstrap set and Packages= installed exactly as locked, the boot
+// directories, then the prepare scripts (mkosi's Incremental cache point). Keyed on the lock's digest, not on the wish list or
 // the mirror, so an unchanged resolution keeps this (slow) stage cached.
 // With BaseTrees= (mkosi's install_base_trees, install_distribution): the base trees first, then the
 // skeleton trees, then only Packages= installed on top with apt (no bootstrap, no lock: resolved here
@@ -23,6 +23,7 @@ import type { ScriptAptParams } from '../script-apt.js';
 import { runScripts } from '../scripts.js';
 import { copyTrees } from '../trees.js';
 import { copyBaseTrees } from './base-trees.js';
+import { createBootLayout } from './boot-layout.js';
 import { lockRepository } from './lock-repository.js';
 import { packageCache, packagesFromCacheOnly } from './package-cache.js';
 
@@ -77,7 +78,7 @@ async function prepare(spec: Spec, ctx: RunContext, root: string, scratch: strin
   return runTreeSteps(AFTER_INSTALL, { root, node: ctx.node, settings: spec.settings, signal: ctx.signal, onOutput: ctx.output });
 }
 
-/** Skeleton trees, then the locked bootstrap set and Packages=, then the prepare scripts. */
+/** Skeleton trees, then the locked bootstrap set and Packages=, the boot directories, then the prepare scripts. */
 async function installLocked(spec: Spec, ctx: RunContext): Promise<RunResult> {
   const lockDep = ctx.deps.find((d) => d.id === spec.params.lock);
   const metadataDep = ctx.deps.find((d) => d.id === spec.params.metadata);
@@ -108,6 +109,8 @@ async function installLocked(spec: Spec, ctx: RunContext): Promise<RunResult> {
       onOutput: (stream, chunk) => ctx.output(stream, chunk),
     });
     if (!installed.ok) return err(toNodeFailure(ctx.node, installed.error));
+    // As mkosi's install_distribution after a full install (not on BaseTrees=).
+    await createBootLayout(root);
     return await prepare(spec, ctx, root, scratch);
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -152,7 +155,7 @@ async function installOnBaseTrees(spec: Spec, on: BaseTreesInstall, ctx: RunCont
 
 export const baseInstallKind: NodeKind<BaseInstallParams> = {
   kind: 'base-install',
-  version: 8,
+  version: 9,
   // Package lists, mirrors and repositories reach this stage through the lock's digest (the script helpers' apt
   // settings stay keyed); with BaseTrees=, through the metadata's digest and `onBaseTrees`.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, RESOLUTION.filter((n) => !(SCRIPT_APT_SETTINGS as readonly string[]).includes(n)), BUILD_ONLY),
