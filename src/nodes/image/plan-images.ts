@@ -166,6 +166,7 @@ function imageChain(o: PlanImagesOptions, image: Settings, metadata: string, arc
     files: rel([...trees(image, 'ExtraTrees').map((t) => t.source), ...list(image, 'PostInstallationScripts'), ...list(image, 'FinalizeScripts')]),
     ...(sources === undefined ? {} : { imageSources: sources }),
     ...scriptApt(['PostInstallationScripts', 'FinalizeScripts']),
+    firstbootCredentials: str(image, 'Format') !== 'cpio' || !bool(image, 'MakeInitrd', false),
   };
   const out: OutputParams = { tree: id('finalize'), files: rel(list(image, 'PostOutputScripts')) };
   const node = (stage: string, params: unknown, s: Settings = settings): NodeInput => ({ id: id(stage), spec: { kind: stage, image: name, settings: s, params } });

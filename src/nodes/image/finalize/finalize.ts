@@ -1,8 +1,8 @@
 // finalize: everything mkosi does to the tree after installing packages — depmod and hwdb, the build
 // scripts' $DESTDIR, extra trees, post-installation scripts, machine ID, autologin, os-release, Ssh=,
-// locale-gen, system users, volatile files, presets, depmod again, firstboot settings, RemovePackages=,
-// package records, package metadata cleanup, RemoveFiles=, finalize scripts — then mtimes clamped to
-// SourceDateEpoch.
+// locale-gen, system users, volatile files, presets, depmod again, clock epoch, firstboot settings and
+// credentials, RemovePackages=, package records, package metadata cleanup, RemoveFiles=, finalize scripts —
+// then mtimes clamped to SourceDateEpoch.
 // Output: root/ (the image tree), out/ ($OUTPUTDIR of the scripts), meta/packages.json (for manifests).
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { err, ok } from '../../../errors/result.js';
 import type { NodeId } from '../../../errors/failures.js';
 import { configureAutologin } from '../../finalize/autologin.js';
 import { clampMtimes } from '../../finalize/clamp-mtimes.js';
+import { configureClockEpoch } from '../../finalize/clock-epoch.js';
 import { configureOsRelease } from '../../finalize/os-release.js';
 import { removeFiles } from '../../finalize/remove-files.js';
 import { removeImagePackages } from '../../finalize/remove-packages.js';
@@ -41,6 +42,11 @@ export interface FinalizeParams {
   readonly imageSources?: { readonly release: string; readonly repositories: readonly AptRepository[] };
   /** Set when postinst or finalize scripts exist: mkosi-install in them installs from this metadata. */
   readonly scriptApt?: ScriptAptParams;
+  /**
+   * Whether the firstboot settings are also kept in /usr/lib/credstore: not in initrds (Format=cpio with
+   * MakeInitrd=yes), as in mkosi 27.1. The planner decides, so finalize need not key on Format=.
+   */
+  readonly firstbootCredentials?: boolean;
 }
 
 const PACKAGE_METADATA = ['var/lib/dpkg', 'var/lib/apt', 'var/cache/apt', 'var/log/apt'];
@@ -92,7 +98,8 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
   await configureOsRelease(root, { imageId: str(s, 'ImageId') ?? null, imageVersion: str(s, 'ImageVersion') ?? null, hostname: str(s, 'Hostname') ?? null });
   const system = await runTreeSteps(BEFORE_FIRSTBOOT, steps);
   if (!system.ok) return system;
-  const firstboot = await runFirstboot(root, s, ctx.signal);
+  if (!bool(s, 'Overlay', false)) await configureClockEpoch(root);
+  const firstboot = await runFirstboot(root, { settings: s, credentials: spec.params.firstbootCredentials ?? true, signal: ctx.signal });
   if (!firstboot.ok) return err(toNodeFailure(ctx.node, firstboot.error));
   const removed = await removeImagePackages({
     root, packages: list(s, 'RemovePackages'), architecture: spec.params.architecture, scratch: join(scratch, 'remove-packages'),

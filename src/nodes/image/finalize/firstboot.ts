@@ -1,5 +1,5 @@
 // The firstboot settings (Locale=, Keymap=, Timezone=, Hostname=, RootPassword=, RootShell=) applied with
-// the host's `systemd-firstboot --root`, and the machine ID, as mkosi does before packing an image.
+// the host's `systemd-firstboot --root` and kept as credentials, and the machine ID, as mkosi does before packing an image.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -26,37 +26,62 @@ export async function hashPassword(password: string, signal: AbortSignal): Promi
   return err({ code: 'COMMAND_FAILED', argv: ['openssl', 'passwd', '-6', '-salt', salt, '-stdin'], exitCode: r.exitCode ?? null, signal: r.signal ?? null, outputTail: r.stderr });
 }
 
-/** `systemd-firstboot --root` arguments for the settings that are set (empty when none is). */
-export async function firstbootArguments(settings: Settings, signal: AbortSignal): Promise<Result<string[], PackageFailure>> {
-  const args: string[] = [];
-  const add = (setting: string, option: string): void => {
-    const v = str(settings, setting);
-    if (v !== undefined) args.push(`--${option}=${v}`);
-  };
-  add('Locale', 'locale');
-  add('LocaleMessages', 'locale-messages');
-  add('Keymap', 'keymap');
-  add('Timezone', 'timezone');
-  add('Hostname', 'hostname');
-  add('RootShell', 'root-shell');
-  const pw = rootPassword(settings);
-  if (pw !== undefined) {
-    if (pw.hashed) args.push(`--root-password-hashed=${pw.password}`);
-    else {
-      const hashed = await hashPassword(pw.password, signal);
-      if (!hashed.ok) return hashed;
-      args.push(`--root-password-hashed=${hashed.value}`);
-    }
-  }
-  return ok(args);
+/** One firstboot setting: its systemd-firstboot option and, for most, the credential mkosi also stores. */
+export interface FirstbootSetting {
+  readonly option: string;
+  /** The name under /usr/lib/credstore, so a factory-reset image gets the same answers. */
+  readonly credential?: string;
+  readonly value: string;
 }
 
-export async function runFirstboot(root: string, settings: Settings, signal: AbortSignal): Promise<Result<null, PackageFailure>> {
-  const args = await firstbootArguments(settings, signal);
-  if (!args.ok) return args;
-  if (args.value.length === 0) return ok(null);
-  const r = await runTool({ argv: ['systemd-firstboot', `--root=${root}`, '--force', ...args.value], env: NODE_ENV, signal, missingHint: 'install systemd on the host' });
-  return r.ok ? ok(null) : r;
+const SETTINGS: ReadonlyArray<readonly [setting: string, option: string, credential: string | undefined]> = [
+  ['Locale', 'locale', 'firstboot.locale'],
+  ['LocaleMessages', 'locale-messages', 'firstboot.locale-messages'],
+  ['Keymap', 'keymap', 'firstboot.keymap'],
+  ['Timezone', 'timezone', 'firstboot.timezone'],
+  ['Hostname', 'hostname', undefined],
+  ['RootShell', 'root-shell', 'passwd.shell.root'],
+];
+
+/** The firstboot settings that are set, the root password hashed (empty when none is set). */
+export async function firstbootSettings(settings: Settings, signal: AbortSignal): Promise<Result<FirstbootSetting[], PackageFailure>> {
+  const out: FirstbootSetting[] = [];
+  for (const [setting, option, credential] of SETTINGS) {
+    const value = str(settings, setting);
+    if (value !== undefined) out.push({ option, value, ...(credential === undefined ? {} : { credential }) });
+  }
+  const pw = rootPassword(settings);
+  if (pw !== undefined) {
+    const hashed = pw.hashed ? ok(pw.password) : await hashPassword(pw.password, signal);
+    if (!hashed.ok) return hashed;
+    out.push({ option: 'root-password-hashed', credential: 'passwd.hashed-password.root', value: hashed.value });
+  }
+  return ok(out);
+}
+
+/** mkosi 27.1 also stores the settings as credentials in /usr/lib/credstore (the password one readable by root only). */
+export async function writeFirstbootCredentials(root: string, settings: readonly FirstbootSetting[]): Promise<void> {
+  const credstore = join(root, 'usr/lib/credstore');
+  await mkdir(credstore, { recursive: true, mode: 0o755 });
+  for (const s of settings) {
+    if (s.credential === undefined) continue;
+    await writeFile(join(credstore, s.credential), s.value, { mode: s.credential.includes('password') ? 0o600 : 0o644 });
+  }
+}
+
+/**
+ * Applies the firstboot settings with systemd-firstboot and, unless `credentials` is false (an initrd, which
+ * mkosi leaves without), stores them as credentials too.
+ */
+export async function runFirstboot(root: string, options: { settings: Settings; credentials: boolean; signal: AbortSignal }): Promise<Result<null, PackageFailure>> {
+  const settings = await firstbootSettings(options.settings, options.signal);
+  if (!settings.ok) return settings;
+  if (settings.value.length === 0) return ok(null);
+  const args = settings.value.map((s) => `--${s.option}=${s.value}`);
+  const r = await runTool({ argv: ['systemd-firstboot', `--root=${root}`, '--force', ...args], env: NODE_ENV, signal: options.signal, missingHint: 'install systemd on the host' });
+  if (!r.ok) return r;
+  if (options.credentials) await writeFirstbootCredentials(root, settings.value);
+  return ok(null);
 }
 
 /** /etc/machine-id: MachineId= when set, else `uninitialized` (first boot generates one). */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { clampMtimes } from '../../../../src/nodes/finalize/clamp-mtimes.js';
+import { configureClockEpoch } from '../../../../src/nodes/finalize/clock-epoch.js';
 import { configureOsRelease, setOsReleaseFields } from '../../../../src/nodes/finalize/os-release.js';
 import { removeFiles } from '../../../../src/nodes/finalize/remove-files.js';
 
@@ -51,5 +52,14 @@ describe('removeFiles', () => {
     expect(removed).toEqual(['usr/share/doc/a/.hidden', 'usr/share/doc/a/README']);
     await expect(lstat(join(root, 'usr/share/doc/a/README'))).rejects.toThrow();
     expect((await lstat(join(root, 'keep'))).isFile()).toBe(true);
+  });
+});
+
+describe('clock epoch', () => {
+  test('an empty /usr/lib/clock-epoch, mode 0644', async () => {
+    const root = await tempRoot();
+    await configureClockEpoch(root);
+    const s = await lstat(join(root, 'usr/lib/clock-epoch'));
+    expect([s.isFile(), s.size, s.mode & 0o7777]).toEqual([true, 0, 0o644]);
   });
 });

@@ -72,6 +72,14 @@ describe('planImages: one chain per image, repository metadata shared', () => {
     expect(node(p, 'main/output').spec.params).toEqual({ tree: 'main/finalize', files: ['mkosi.postoutput'] });
   });
 
+  test('firstboot credentials are kept in every image but an initrd (Format=cpio with MakeInitrd=yes)', () => {
+    const credentials = (o: Record<string, unknown>) => (node(plan([image(o)]), 'main/finalize').spec.params as { firstbootCredentials?: boolean }).firstbootCredentials;
+    expect(credentials({})).toBe(true);
+    expect(credentials({ Format: 'cpio' })).toBe(true);
+    expect(credentials({ MakeInitrd: true })).toBe(true);
+    expect(credentials({ Format: 'cpio', MakeInitrd: true })).toBe(false);
+  });
+
   test('the repo-metadata node carries no image settings, only repositories and the freshness bucket', () => {
     const p = plan([image()]);
     const metadata = p.input.nodes.find((n) => n.spec.kind === 'repo-metadata');
