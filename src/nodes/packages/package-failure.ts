@@ -80,11 +80,17 @@ export function describePackageFailure(f: PackageFailure): PackageFailureText {
       };
     case 'DOWNLOAD_FAILED':
       return { message: `cannot download ${f.url}: ${f.message}`, hint: 'is the mirror reachable from this machine?' };
-    case 'REPOSITORY_UNREACHABLE':
+    case 'REPOSITORY_UNREACHABLE': {
+      const why = networkFailure(f.details);
       return {
-        message: `cannot fetch the index of ${f.repositories.join('; ')}\n${f.details}`,
-        hint: 'check that the mirror is reachable from this machine and serves this release (Mirror=, Release=)',
+        message: why === undefined
+          ? `cannot fetch the index of ${f.repositories.join('; ')}\n${f.details}`
+          : `the mirror is unreachable (${why}): cannot fetch the index of ${f.repositories.join('; ')}\n${f.details}`,
+        hint: why === undefined
+          ? 'check that the mirror is reachable from this machine and serves this release (Mirror=, Release=)'
+          : 'check the mirror URL (Mirror=, LocalMirror=, or the host\'s apt sources) and this machine\'s network or proxy settings',
       };
+    }
     case 'LOCK_MISMATCH':
       return {
         message: `the installed packages differ from the resolved lock: ${tail(f.differences, 8)}`,
@@ -101,6 +107,18 @@ export function describePackageFailure(f: PackageFailure): PackageFailureText {
     default:
       return unreachable(f);
   }
+}
+
+/** apt's words for a mirror it could not reach at all (as opposed to one that lacks the release). */
+const NETWORK_FAILURES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/Connection refused/i, 'connection refused'],
+  [/Connection timed out|Connection failed|timed out/i, 'connection timed out'],
+  [/Temporary failure resolving|Could not resolve/i, 'host name not resolved'],
+  [/Network is unreachable|No route to host/i, 'no route to the host'],
+];
+
+function networkFailure(details: string): string | undefined {
+  return NETWORK_FAILURES.find(([re]) => re.test(details))?.[1];
 }
 
 /** The engine's failure for a node that hit `f`. Command failures keep their argv and output tail. */

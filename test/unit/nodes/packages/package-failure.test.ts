@@ -14,6 +14,18 @@ describe('package failure messages', () => {
     expect(text.hint).toMatch(/^set Mirror= in the \[Distribution\] section/);
   });
 
+  test('a mirror apt cannot connect to is called unreachable, with the reason, and named', () => {
+    const text = describePackageFailure({
+      code: 'REPOSITORY_UNREACHABLE', repositories: ['http://127.0.0.1:9/debian bookworm [main]'],
+      details: 'E: Failed to fetch http://127.0.0.1:9/debian/dists/bookworm/InRelease  Could not connect to 127.0.0.1:9 (127.0.0.1). - connect (111: Connection refused)',
+    });
+    expect(text.message).toMatch(/^the mirror is unreachable \(connection refused\): cannot fetch the index of http:\/\/127\.0\.0\.1:9\/debian bookworm \[main\]\n/);
+    expect(text.hint).toContain('LocalMirror=');
+    const missing = describePackageFailure({ code: 'REPOSITORY_UNREACHABLE', repositories: ['http://m.example/debian nope [main]'], details: 'E: 404  Not Found' });
+    expect(missing.message).toMatch(/^cannot fetch the index of http:\/\/m\.example\/debian nope \[main\]/);
+    expect(missing.hint).toContain('serves this release');
+  });
+
   test('node failures keep command details and tool hints', () => {
     expect(toNodeFailure('base-install', { code: 'COMMAND_FAILED', argv: ['apt-get', 'install'], exitCode: 100, signal: null, outputTail: 'E: x' }))
       .toEqual({ code: 'NODE_COMMAND_FAILED', node: 'base-install', argv: ['apt-get', 'install'], exitCode: 100, signal: null, stderrTail: 'E: x' });
