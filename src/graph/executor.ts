@@ -47,6 +47,20 @@ export interface BuildResult {
   readonly failures: readonly Failure[];
 }
 
+type CorruptFailure = Extract<Failure, { code: 'CACHE_CORRUPT' }>;
+
+/** A build attempt that found a dependency's cached output corrupt (internal to the executor: it recovers). */
+interface CorruptDependency {
+  readonly status: 'corrupt-dep';
+  readonly dep: NodeId;
+  /** The dependency's output digest that could not be read. */
+  readonly tree: Sha256;
+  readonly failure: CorruptFailure;
+}
+
+/** How often one node may find a dependency corrupt and have it rebuilt before the build gives up. */
+const MAX_CORRUPT_RETRIES = 2;
+
 /** An exception out of a kind or the store, as a failure of that node (a corrupt dependency blob is typed). */
 function thrownFailure(node: NodeId, error: unknown): Failure {
   if (error instanceof CorruptBlobError) return { code: 'CACHE_CORRUPT', node, digest: error.digest, path: error.path };
@@ -126,7 +140,7 @@ class Executor {
     return kind;
   }
 
-  async #node(node: PlannedNode): Promise<NodeResult> {
+  async #node(node: PlannedNode, retries = 0): Promise<NodeResult> {
     const kind = this.#kind(node);
     const order = this.#o.random ? shuffled(node.deps, this.#o.random) : node.deps;
     await Promise.all(order.map((d) => this.#result(d)));
@@ -152,16 +166,37 @@ class Executor {
     }
     const release = await this.#pool.acquire({ weight: node.weight, priority: node.priority, name: node.id });
     if (release === undefined) return this.#skip(node, { code: 'CANCELLED', node: node.id, reason: this.#stopped ?? 'signal' });
+    let attempt: NodeResult | CorruptDependency | undefined;
     try {
-      const leased = await this.#o.store.withLease(computed.value.key, this.#abort.signal, async () => {
+      attempt = await this.#o.store.withLease(computed.value.key, this.#abort.signal, async () => {
         const hit = tainted || forced ? undefined : await this.#o.store.lookup(computed.value.key);
         if (hit) return this.#cached(node, computed.value, hit);
         return this.#build({ node, kind, computed: computed.value, tainted, deps: node.deps });
       });
-      return leased ?? this.#skip(node, { code: 'CANCELLED', node: node.id, reason: this.#stopped ?? 'signal' });
     } finally {
       release();
     }
+    if (attempt === undefined) return this.#skip(node, { code: 'CANCELLED', node: node.id, reason: this.#stopped ?? 'signal' });
+    return attempt.status === 'corrupt-dep' ? this.#recover(node, attempt, retries) : attempt;
+  }
+
+  /**
+   * A dependency's cached output turned out corrupt while this node read it. The store has already dropped
+   * the entries of that tree, so the dependency runs again (its lookup misses); then this node is retried.
+   */
+  async #recover(node: PlannedNode, corrupt: CorruptDependency, retries: number): Promise<NodeResult> {
+    const dep = this.#o.plan.nodes.get(corrupt.dep);
+    if (dep === undefined || retries >= MAX_CORRUPT_RETRIES) return this.#fail(node, corrupt.failure);
+    const current = await this.#result(corrupt.dep);
+    // Only the first dependent to notice restarts the dependency; the others wait for that rebuild.
+    if ('digest' in current && current.digest === corrupt.tree) {
+      this.#emit({
+        type: 'warning', message: `the cached output of ${corrupt.dep} is corrupt (${corrupt.failure.path}); rebuilding it for ${node.id}`,
+        hint: 'run `mkb cache verify` to check the rest of the store',
+      });
+      this.#results.set(corrupt.dep, this.#node(dep));
+    }
+    return this.#node(node, retries + 1);
   }
 
   #cached(node: PlannedNode, computed: ComputedKey, hit: OutputRecord): NodeResult {
@@ -180,7 +215,7 @@ class Executor {
 
   async #build(args: {
     node: PlannedNode; kind: AnyNodeKind; computed: ComputedKey; tainted: boolean; deps: readonly NodeId[];
-  }): Promise<NodeResult> {
+  }): Promise<NodeResult | CorruptDependency> {
     const { node, kind, computed } = args;
     const { store } = this.#o;
     const dir = await store.newStagingDir();
@@ -205,6 +240,11 @@ class Executor {
         },
       });
     } catch (error) {
+      const dep = error instanceof CorruptBlobError ? deps.find((d) => d.digest === error.tree) : undefined;
+      if (dep !== undefined) {
+        await store.discardStaging(dir);
+        return { status: 'corrupt-dep', dep: dep.id, tree: dep.digest, failure: thrownFailure(node.id, error) as CorruptFailure };
+      }
       result = { ok: false, error: thrownFailure(node.id, error) };
     }
     const ms = this.#o.now() - started;

@@ -1,4 +1,4 @@
-import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { buildAction } from '../../../../src/cli/commands/build/action.js';
@@ -14,9 +14,9 @@ async function fixture(packages: string[] = ['vim']) {
   const dir = await tempDir();
   const planFile = join(dir, 'plan.json');
   await writeFile(join(dir, 'motd'), 'hello\n');
-  const write = (pk: string[]) => writeFile(planFile, JSON.stringify({ nodes: [
+  const write = (pk: string[], extraSeed = 'e') => writeFile(planFile, JSON.stringify({ nodes: [
     { id: 'main:base', kind: 'fixture-tree', settings: { Packages: pk }, params: { seed: 'b', files: 3, bytes: 3000, input: 'motd' } },
-    { id: 'main:extra', kind: 'fixture-tree', params: { seed: 'e', files: 2, bytes: 100 } },
+    { id: 'main:extra', kind: 'fixture-tree', params: { seed: extraSeed, files: 2, bytes: 100 } },
     { id: 'main:image', kind: 'fixture-merge', params: { inputs: ['main:base', 'main:extra'] } },
   ] }));
   await write(packages);
@@ -84,6 +84,36 @@ describe('engine command actions', () => {
     const back = fakeRuntime();
     expect(await explainAction({ planFile: f.planFile, cacheDir: f.cacheDir, node: 'main:base' }, back)).toBe(0);
     expect(back.stdout()).toMatch(/^main:base: up to date \(key [0-9a-f]{12}, from cache\)\n {2}an earlier output fits; changed since the last build:\n {4}motd changed\n$/);
+  });
+
+  test('a corrupt blob in a cached dependency: a warning, the dependency rebuilds, the build succeeds and cache verify passes', async () => {
+    const f = await fixture();
+    const first = fakeRuntime();
+    await buildAction({ planFile: f.planFile, cacheDir: f.cacheDir, failureMode: 'no-new', dryRun: false, reporter: 'json' }, first);
+    const base = events(first.stdout()).find((e) => e.type === 'node-done' && e.node === 'main:base');
+    const baseTree = base?.type === 'node-done' ? base.digest : '';
+    // Corrupt one file blob of main:base's output and drop the unpacked copies, so the next reader must use the blob.
+    const blob = (digest: string) => join(f.cacheDir, 'cas/blobs', digest.slice(0, 2), digest);
+    const manifest = JSON.parse(await readFile(blob(baseTree), 'utf8')) as { entries: { type: string; digest?: string }[] };
+    const victim = manifest.entries.find((e) => e.type === 'file')?.digest ?? '';
+    await chmod(blob(victim), 0o644);
+    await writeFile(blob(victim), 'bit rot');
+    await rm(join(f.cacheDir, 'trees'), { recursive: true, force: true });
+    // A change that rebuilds main:image, which reads main:base's tree.
+    await f.write(['vim'], 'e2');
+    const rt = fakeRuntime();
+    expect(await buildAction({ planFile: f.planFile, cacheDir: f.cacheDir, failureMode: 'no-new', dryRun: false, reporter: 'json' }, rt)).toBe(0);
+    const evs = events(rt.stdout());
+    const warnings = evs.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^blob [0-9a-f]{12} is corrupt; dropped the cache entries that use tree [0-9a-f]{12}$/),
+      expect.stringMatching(/^the cached output of main:base is corrupt \(.*\); rebuilding it for main:image$/),
+    ]);
+    expect(evs.filter((e) => e.type === 'node-done' && e.outcome === 'built').map((e) => e.type === 'node-done' && e.node).sort()).toEqual(['main:base', 'main:extra', 'main:image']);
+    expect(evs.some((e) => e.type === 'node-failed')).toBe(false);
+    const verify = fakeRuntime();
+    expect(await cacheVerifyAction({ cacheDir: f.cacheDir }, verify)).toBe(0);
+    expect(verify.stdout()).toMatch(/entries checked, 0 dropped/);
   });
 
   test('a failing node fails the build with status 1 and a rendered message', async () => {
