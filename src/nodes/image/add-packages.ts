@@ -33,8 +33,15 @@ export interface AddPackagesOptions {
   readonly onProgress: (done: number, total: number) => void;
 }
 
-/** What only records this particular run (logs, binary caches, backups): removed so trees compare equal. */
-const RUN_LEFTOVERS = ['var/cache/apt/pkgcache.bin', 'var/cache/apt/srcpkgcache.bin', 'var/log/apt', 'var/log/dpkg.log', 'var/lib/dpkg/status-old'];
+/**
+ * What only records one particular package run (logs, binary caches, backup databases): removed after every install
+ * (base-install and added packages alike), so trees compare equal however the install was split into runs.
+ */
+const RUN_LEFTOVERS = [
+  'var/cache/apt/pkgcache.bin', 'var/cache/apt/srcpkgcache.bin', 'var/log/apt', 'var/log/dpkg.log', 'var/log/alternatives.log',
+  'var/cache/ldconfig/aux-cache', 'var/lib/dpkg/status-old', 'var/lib/dpkg/diversions-old', 'var/lib/dpkg/statoverride-old',
+  'var/cache/debconf/config.dat-old', 'var/cache/debconf/templates.dat-old', 'var/lib/dbus/machine-id',
+];
 
 /** Removes apt's and dpkg's records of this particular run from `root`. */
 export async function removeRunLeftovers(root: string): Promise<void> {

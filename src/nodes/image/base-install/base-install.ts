@@ -13,7 +13,7 @@ import { toNodeFailure } from '../../packages/package-failure.js';
 import { bootstrap, fetchLockedPackages, lockEntries } from '../../packages/package-manager/apt.js';
 import type { AptSettings, PackageLock } from '../../packages/package-manager/apt.js';
 import type { NodeKind, NodeSpec, RunContext, RunResult } from '../../types.js';
-import { addPackages, epochEnvironment } from '../add-packages.js';
+import { addPackages, epochEnvironment, removeRunLeftovers } from '../add-packages.js';
 import { bool, list, num, trees } from '../image-settings.js';
 import { BUILD_ONLY, DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, OUTPUT_ONLY, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
 import { NODE_ENV, objectParams } from '../node-support.js';
@@ -50,17 +50,6 @@ export interface BaseTreesInstall {
   readonly architecture: string;
   readonly withRecommends: boolean;
   readonly repositoryKeyCheck: boolean;
-}
-
-/** What only records this particular run (logs, caches, backup files): left out so trees compare equal. */
-const RUN_LEFTOVERS = [
-  'var/cache/apt/pkgcache.bin', 'var/cache/apt/srcpkgcache.bin', 'var/log/apt', 'var/log/dpkg.log', 'var/log/alternatives.log',
-  'var/cache/ldconfig/aux-cache', 'var/lib/dpkg/status-old', 'var/lib/dpkg/diversions-old', 'var/lib/dpkg/statoverride-old',
-  'var/cache/debconf/config.dat-old', 'var/cache/debconf/templates.dat-old', 'var/lib/dbus/machine-id',
-];
-
-async function removeRunLeftovers(root: string): Promise<void> {
-  for (const p of RUN_LEFTOVERS) await rm(join(root, p), { recursive: true, force: true });
 }
 
 type Spec = NodeSpec<BaseInstallParams>;

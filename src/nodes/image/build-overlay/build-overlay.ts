@@ -31,7 +31,7 @@ const LATER_STAGES = ['BuildScripts', 'BuildSources', 'BuildSourcesEphemeral', '
 
 export const buildOverlayKind: NodeKind<BuildOverlayParams> = {
   kind: 'build-overlay',
-  version: 1,
+  version: 2,
   // Packages= and SkeletonTrees= reach this stage through the base tree's digest.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, LATER_STAGES, ['Packages', 'SkeletonTrees', 'BaseTrees']),
   env: [],

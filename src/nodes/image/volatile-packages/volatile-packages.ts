@@ -28,7 +28,7 @@ const SCRIPTS_ONLY = ['BuildSources', 'BuildSourcesEphemeral', 'WithTests', 'Wit
 
 export const volatilePackagesKind: NodeKind<VolatilePackagesParams> = {
   kind: 'volatile-packages',
-  version: 1,
+  version: 2,
   // Packages= reaches this stage through the base tree's digest.
   irrelevantSettings: union(
     RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, BUILD_ONLY, SCRIPTS_ONLY, BASE_ONLY.filter((n) => n !== 'WithDocs'),

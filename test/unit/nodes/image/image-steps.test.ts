@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { splitBuildFlags } from '../../../../src/cli/engine/build-flags.js';
+import { removeRunLeftovers } from '../../../../src/nodes/image/add-packages.js';
 import { createBootLayout } from '../../../../src/nodes/image/base-install/boot-layout.js';
 import { clampShadowDates, firstbootSettings, writeFirstbootCredentials } from '../../../../src/nodes/image/finalize/firstboot.js';
 import { outputFileName } from '../../../../src/nodes/image/output/output-files.js';
@@ -65,5 +66,20 @@ describe('boot layout', () => {
     const mode = async (p: string) => (await stat(join(root, p))).mode & 0o7777;
     expect([await mode('efi'), await mode('boot'), await mode('boot/loader'), await mode('boot/loader/entries.srel')]).toEqual([0o500, 0o755, 0o700, 0o600]);
     expect(await readFile(join(root, 'boot/loader/entries.srel'), 'utf8')).toBe('type1\n');
+  });
+});
+
+describe('run leftovers', () => {
+  test('logs, backup databases and caches of one package run go; the databases themselves stay', async () => {
+    const root = await tempDir();
+    for (const p of ['var/cache/ldconfig/aux-cache', 'var/lib/dpkg/status-old', 'var/lib/dpkg/status', 'var/log/alternatives.log', 'var/cache/debconf/config.dat', 'var/cache/debconf/config.dat-old']) {
+      await mkdir(join(root, p, '..'), { recursive: true });
+      await writeFile(join(root, p), 'x');
+    }
+    await removeRunLeftovers(root);
+    expect((await readdir(join(root, 'var/lib/dpkg'))).sort()).toEqual(['status']);
+    expect(await readdir(join(root, 'var/cache/debconf'))).toEqual(['config.dat']);
+    expect(await readdir(join(root, 'var/cache/ldconfig'))).toEqual([]);
+    expect(await readdir(join(root, 'var/log'))).toEqual([]);
   });
 });
