@@ -1,6 +1,6 @@
 // finalize: everything mkosi does to the tree after installing packages — depmod and hwdb, the build
 // scripts' $DESTDIR, extra trees, post-installation scripts, machine ID, autologin, os-release, Ssh=,
-// locale-gen, system users, volatile files, presets, depmod again, clock epoch, firstboot settings and
+// locale-gen, system users, volatile files, presets, depmod again, /init, clock epoch, firstboot settings and
 // credentials, RemovePackages=, package records, package metadata cleanup, RemoveFiles=, finalize scripts —
 // then mtimes clamped to SourceDateEpoch.
 // Output: root/ (the image tree), out/ ($OUTPUTDIR of the scripts), meta/packages.json (for manifests).
@@ -11,6 +11,7 @@ import type { NodeId } from '../../../errors/failures.js';
 import { configureAutologin } from '../../finalize/autologin.js';
 import { clampMtimes } from '../../finalize/clamp-mtimes.js';
 import { configureClockEpoch } from '../../finalize/clock-epoch.js';
+import { configureInitrdLinks } from '../../finalize/initrd-links.js';
 import { configureOsRelease } from '../../finalize/os-release.js';
 import { removeFiles } from '../../finalize/remove-files.js';
 import { removeImagePackages } from '../../finalize/remove-packages.js';
@@ -98,7 +99,10 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
   await configureOsRelease(root, { imageId: str(s, 'ImageId') ?? null, imageVersion: str(s, 'ImageVersion') ?? null, hostname: str(s, 'Hostname') ?? null });
   const system = await runTreeSteps(BEFORE_FIRSTBOOT, steps);
   if (!system.ok) return system;
-  if (!bool(s, 'Overlay', false)) await configureClockEpoch(root);
+  if (!bool(s, 'Overlay', false)) {
+    await configureInitrdLinks(root, { makeInitrd: bool(s, 'MakeInitrd', false) });
+    await configureClockEpoch(root);
+  }
   const firstboot = await runFirstboot(root, { settings: s, credentials: spec.params.firstbootCredentials ?? true, signal: ctx.signal });
   if (!firstboot.ok) return err(toNodeFailure(ctx.node, firstboot.error));
   const removed = await removeImagePackages({
@@ -128,7 +132,7 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
 
 export const finalizeKind: NodeKind<FinalizeParams> = {
   kind: 'finalize',
-  version: 10,
+  version: 11,
   // Package lists and skeleton trees reach this stage through the base tree's digest, the build's output through
   // the build-scripts node's; the output format does not reach it at all. The script helpers' apt settings stay keyed.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, BUILD_ONLY, ['WithTests'],

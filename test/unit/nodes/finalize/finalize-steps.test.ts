@@ -1,9 +1,10 @@
-import { lstat, mkdir, mkdtemp, readFile, symlink, utimes, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, readlink, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { clampMtimes } from '../../../../src/nodes/finalize/clamp-mtimes.js';
 import { configureClockEpoch } from '../../../../src/nodes/finalize/clock-epoch.js';
+import { configureInitrdLinks } from '../../../../src/nodes/finalize/initrd-links.js';
 import { configureOsRelease, setOsReleaseFields } from '../../../../src/nodes/finalize/os-release.js';
 import { removeFiles } from '../../../../src/nodes/finalize/remove-files.js';
 
@@ -61,5 +62,31 @@ describe('clock epoch', () => {
     await configureClockEpoch(root);
     const s = await lstat(join(root, 'usr/lib/clock-epoch'));
     expect([s.isFile(), s.size, s.mode & 0o7777]).toEqual([true, 0, 0o644]);
+  });
+});
+
+describe('initrd links', () => {
+  test('/init points at systemd when the image has it; /etc/initrd-release only with MakeInitrd=yes', async () => {
+    const root = await tempRoot();
+    await mkdir(join(root, 'usr/lib/systemd'), { recursive: true });
+    await mkdir(join(root, 'etc'));
+    await writeFile(join(root, 'usr/lib/systemd/systemd'), '');
+    await configureInitrdLinks(root, { makeInitrd: false });
+    expect(await readlink(join(root, 'init'))).toBe('/usr/lib/systemd/systemd');
+    await expect(lstat(join(root, 'etc/initrd-release'))).rejects.toThrow();
+    await configureInitrdLinks(root, { makeInitrd: true });
+    expect(await readlink(join(root, 'etc/initrd-release'))).toBe('/etc/os-release');
+  });
+
+  test('no /init without systemd, and an existing /init is kept', async () => {
+    const bare = await tempRoot();
+    await configureInitrdLinks(bare, { makeInitrd: false });
+    await expect(lstat(join(bare, 'init'))).rejects.toThrow();
+    const own = await tempRoot();
+    await mkdir(join(own, 'usr/lib/systemd'), { recursive: true });
+    await writeFile(join(own, 'usr/lib/systemd/systemd'), '');
+    await symlink('/sbin/my-init', join(own, 'init'));
+    await configureInitrdLinks(own, { makeInitrd: false });
+    expect(await readlink(join(own, 'init'))).toBe('/sbin/my-init');
   });
 });
