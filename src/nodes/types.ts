@@ -89,6 +89,8 @@ export interface NodeKind<P = unknown> {
   tools(spec: NodeSpec<P>): readonly string[];
   /** Effectful. Writes the output tree under ctx.outDir. */
   run(spec: NodeSpec<P>, ctx: RunContext): Promise<RunResult>;
+  /** Pure, optional. What this node does, in the config's words, when its key alone does not say (`mkb explain`). */
+  describe?(spec: NodeSpec<P>): string;
 }
 
 /** A node kind with its parameter type erased, as registries and the executor hold them. */

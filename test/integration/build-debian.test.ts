@@ -30,6 +30,10 @@ const build = async (label: string, args: readonly string[] = [], store = STORE)
   return r;
 };
 const done = (r: BuildRun) => r.events.find((e) => e.type === 'build-done');
+/** `mkb -C DIR [args] explain NODE` on the fixture, with the test's store. */
+const explain = async (node: string, args: readonly string[] = []): Promise<string> => (await execa('node', [
+  MKB, '-C', dir, `--cache-directory=${STORE}`, `--package-cache-directory=${PACKAGE_CACHE}`, ...args, 'explain', node,
+])).stdout;
 const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
 const image = (...p: string[]) => join(out, 'small_1.0', ...p);
 const keys = (r: BuildRun) => Object.fromEntries(r.events.flatMap((e) => (e.type === 'node-done' ? [[e.node, e.key]] : [])));
@@ -131,6 +135,8 @@ describe('mkb build on a bookworm config', () => {
     expect(states['main/base-install']).toMatch(/^cached/);
     expect(states['main/finalize']).toMatch(/^build .*mkosi\.extra\/etc\/motd-extra/);
     expect(states['main/output']).toMatch(/^pending/);
+    // The store is shared with other runs (and worktrees), so other changes may be listed too.
+    expect(await explain('main/finalize')).toMatch(/^main\/finalize: changed since the last build:\n[\s\S]*^ {2}mkosi\.extra\/etc\/motd-extra changed$/m);
     const untouched = await stat(image('usr/bin/bash'));
     const r = await build('extra file changed');
     expect(r.ran).toEqual(['main/finalize', 'main/output']);
@@ -138,11 +144,14 @@ describe('mkb build on a bookworm config', () => {
     // The published directory was updated in place: what did not change was not written again.
     const after = await stat(image('usr/bin/bash'));
     expect([after.ino, after.ctimeMs]).toEqual([untouched.ino, untouched.ctimeMs]);
+    // Afterwards explain says why the last build rebuilt it.
+    expect(await explain('main/finalize')).toMatch(/^main\/finalize: up to date .*\n {2}last changed because:\n[\s\S]*^ {4}mkosi\.extra\/etc\/motd-extra changed$/m);
   });
 
   test('switching Format= to tar (zstd) runs only the output', async () => {
     const r = await build('format switched to tar', ['--format=tar']);
     expect(r.ran).toEqual(['main/output']);
+    expect(await explain('main/output', ['--format=tar'])).toMatch(/\n {2}last changed because:\n[\s\S]*^ {4}Format= changed from directory to tar$/m);
     expect(await readlink(join(out, 'small_1.0'))).toBe('small_1.0.tar.zst');
     const listing = await execa('sh', ['-c', `zstd -dc '${join(out, 'small_1.0.tar.zst')}' | tar -t`]);
     expect(listing.stdout.split('\n')).toEqual(expect.arrayContaining(['./etc/motd-extra', './etc/hostname', './usr/bin/less']));
@@ -157,6 +166,7 @@ describe('mkb build on a bookworm config', () => {
   });
 
   test('adding a package installs just it on top of the cached base (package-delta)', async () => {
+    expect(await explain('main/package-delta', ['--format=cpio', '--package=tree'])).toContain('Packages= gained tree since the base\'s lock');
     const r = await build('package added', ['--format=cpio', '--package=tree']);
     // The lock and the base stay cached; package-delta runs (or comes from an earlier run of this test).
     expect(r.ran.filter((id) => id !== 'main/package-delta')).toEqual(['main/finalize', 'main/output']);

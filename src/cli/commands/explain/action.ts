@@ -25,7 +25,7 @@ export interface ExplainActionOptions {
 
 const indent = (lines: readonly string[]): string[] => lines.map((l) => `  ${l}`);
 
-/** Why a node that is up to date was built the last time its key changed (the store keeps that key's pre-image). */
+/** Why a node that is up to date got its key in the build that last changed it (the store keeps the key before). */
 function lastRebuild(latest: LatestEntry | undefined, now: { key: string; preimage: KeyPreimage }): string[] {
   if (latest === undefined) return [];
   if (latest.key !== now.key) {
@@ -34,7 +34,7 @@ function lastRebuild(latest: LatestEntry | undefined, now: { key: string; preima
   }
   if (latest.previous === undefined) return ['built once; nothing changed since'];
   const changes = diffPreimages(latest.previous.preimage, latest.preimage);
-  return changes.length === 0 ? [] : ['last rebuilt because:', ...indent(changes.map(describeChange))];
+  return changes.length === 0 ? [] : ['last changed because:', ...indent(changes.map(describeChange))];
 }
 
 function explainLines(id: string, s: NodeState, latest: LatestEntry | undefined): string[] {
@@ -80,7 +80,9 @@ export async function explainAction(options: ExplainActionOptions, runtime: Engi
     const ids = options.node !== undefined ? [options.node] : plan.value.plan.order;
     for (const id of ids) {
       const s = states.get(id);
-      if (s !== undefined) runtime.out(`${explainLines(id, s, store.latest(id)).join('\n')}\n`);
+      const spec = plan.value.plan.nodes.get(id)?.spec;
+      const described = spec === undefined ? undefined : plan.value.kinds(spec.kind)?.describe?.(spec);
+      if (s !== undefined) runtime.out(`${[...explainLines(id, s, store.latest(id)), ...(described === undefined ? [] : [`  ${described}`])].join('\n')}\n`);
     }
     if (options.node === undefined && [...states.values()].every((s) => s.state === 'cached')) runtime.out('everything is up to date\n');
     return EXIT.ok;

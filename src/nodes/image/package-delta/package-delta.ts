@@ -36,6 +36,7 @@ export const packageDeltaKind: NodeKind<PackageDeltaParams> = {
   weight: 2,
   parseParams: (raw) => objectParams<PackageDeltaParams>(raw, ['metadata', 'base', 'architecture', 'packages']),
   deps: (spec) => [spec.params.metadata, spec.params.base],
+  describe: (spec) => `Packages= gained ${spec.params.packages.join(', ')} since the base's lock: installed on top of ${spec.params.base}`,
   inputFiles: () => [],
   tools: (spec) => [...new Set(['apt-get', 'apt-cache', 'dpkg', 'bwrap', ...treeStepTools(AFTER_INSTALL, spec.settings)])],
   async run(spec, ctx) {

@@ -75,9 +75,9 @@ describe('engine command actions', () => {
     const rt = fakeRuntime();
     expect(await explainAction({ planFile: f.planFile, cacheDir: f.cacheDir }, rt)).toBe(0);
     const text = rt.stdout();
-    expect(text).toMatch(/^main:base: up to date \(key [0-9a-f]{12}, from cache\)\n {2}last rebuilt because:\n {4}motd changed\n/m);
+    expect(text).toMatch(/^main:base: up to date \(key [0-9a-f]{12}, from cache\)\n {2}last changed because:\n {4}motd changed\n/m);
     expect(text).toMatch(/^main:extra: up to date \(key [0-9a-f]{12}, from cache\)\n {2}built once; nothing changed since\n/m);
-    expect(text).toMatch(/^main:image: up to date[^\n]*\n {2}last rebuilt because:\n {4}dep fixture-tree output digest [0-9a-f]{12} → [0-9a-f]{12}\n/m);
+    expect(text).toMatch(/^main:image: up to date[^\n]*\n {2}last changed because:\n {4}dep fixture-tree output digest [0-9a-f]{12} → [0-9a-f]{12}\n/m);
     expect(text).toContain('everything is up to date');
     // Back to the first content: the first output fits again, and explain names what differs from the last build.
     await writeFile(join(f.dir, 'motd'), 'hello\n');

@@ -132,6 +132,9 @@ describe('planImages: package-delta', () => {
     expect(node(p, 'main/package-lock').spec.settings['Packages']).toEqual(['less']);
     expect(node(p, 'main/package-delta').spec.params).toMatchObject({ base: 'main/base-install', packages: ['tree'] });
     expect(node(p, 'main/finalize').spec.params).toMatchObject({ base: 'main/package-delta' });
+    const delta = node(p, 'main/package-delta').spec;
+    expect(packageDeltaKind.describe?.(delta as Parameters<NonNullable<typeof packageDeltaKind.describe>>[0]))
+      .toBe("Packages= gained tree since the base's lock: installed on top of main/base-install");
   });
 
   test('no history, an unchanged list or a removed package plans the plain chain', () => {
