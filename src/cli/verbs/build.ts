@@ -2,7 +2,9 @@
 // main image's output into OutputDirectory. `--dry-run` prints each node's state and why.
 import { access } from 'node:fs/promises';
 import { renderFailure } from '../../errors/render.js';
+import { CorruptBlobError } from '../../cache/corrupt-blob-error.js';
 import { publishOutput, recordPath } from '../../nodes/image/publish.js';
+import type { PublishResult } from '../../nodes/image/publish.js';
 import type { Settings } from '../../nodes/types.js';
 import { VerbFailed } from '../report-error.js';
 import { num, str } from '../../nodes/image/image-settings.js';
@@ -72,11 +74,21 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
         if (str(published.settings, 'Format') === 'none') return true;
         const outputDir = str(published.settings, 'OutputDirectory') ?? root;
         const epoch = num(published.settings, 'SourceDateEpoch');
-        const r = await publishOutput({
-          digest: node.digest, outputDir, output: str(published.settings, 'Output') ?? 'image',
-          copyTree: (digest, dest, skip) => store.exportTree(digest, dest, '.', skip), updateTree: (request) => store.updateTree(request), tag: `${runtime.pid}`,
-          ...(epoch === undefined ? {} : { clampMtime: epoch }),
-        });
+        let r: PublishResult;
+        try {
+          r = await publishOutput({
+            digest: node.digest, outputDir, output: str(published.settings, 'Output') ?? 'image',
+            copyTree: (digest, dest, skip) => store.exportTree(digest, dest, '.', skip), updateTree: (request) => store.updateTree(request),
+            tag: `${runtime.pid}`,
+            ...(epoch === undefined ? {} : { clampMtime: epoch }),
+          });
+        } catch (error) {
+          if (!(error instanceof CorruptBlobError)) throw error;
+          // The store has dropped the entries that use this tree: the next build rebuilds them.
+          ctx.io.err(`✗ cannot publish to ${outputDir}: the stored output is corrupt (${error.path}); nothing was published\n`
+            + '  hint: run the build again; the corrupt entries were dropped and will be rebuilt\n');
+          return false;
+        }
         ctx.io.err(r.upToDate ? `outputs in ${outputDir} are up to date\n` : `published ${r.files.join(', ')} to ${outputDir}\n`);
         return true;
       },
