@@ -89,7 +89,7 @@ describe('mkb build with bad input', () => {
     const blob = (digest: string) => join(STORE, 'mkb/cas/blobs', digest.slice(0, 2), digest);
     const manifest = JSON.parse(await readFile(blob(base), 'utf8')) as { entries: { path: string; digest?: string }[] };
     // A file whose bytes come straight from a package, so the rebuilt base restores the very same blob.
-    const victim = manifest.entries.find((e) => e.path === 'usr/bin/less')?.digest;
+    const victim = manifest.entries.find((e) => e.path === 'root/usr/bin/less')?.digest;
     if (victim === undefined) throw new Error('the base tree has no usr/bin/less');
     const good = await sha256(blob(victim));
     await chmod(blob(victim), 0o644);
