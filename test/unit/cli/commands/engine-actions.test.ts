@@ -84,7 +84,7 @@ describe('engine command actions', () => {
     const back = fakeRuntime();
     expect(await explainAction({ planFile: f.planFile, cacheDir: f.cacheDir, node: 'main:base' }, back)).toBe(0);
     expect(back.stdout()).toMatch(/^main:base: up to date \(key [0-9a-f]{12}, from cache\)\n {2}an earlier output fits; changed since the last build:\n {4}motd changed\n$/);
-  });
+  }, 30_000); // two builds
 
   test('a corrupt blob in a cached dependency: a warning, the dependency rebuilds, the build succeeds and cache verify passes', async () => {
     const f = await fixture();
@@ -114,7 +114,7 @@ describe('engine command actions', () => {
     const verify = fakeRuntime();
     expect(await cacheVerifyAction({ cacheDir: f.cacheDir }, verify)).toBe(0);
     expect(verify.stdout()).toMatch(/entries checked, 0 dropped/);
-  });
+  }, 30_000); // two builds and a verify: slow on a loaded machine
 
   test('a failing node fails the build with status 1 and a rendered message', async () => {
     const dir = await tempDir();
