@@ -33,9 +33,6 @@ const EXPECTED: readonly ExpectedDifference[] = [
     path: 'usr/lib/credstore/passwd.hashed-password.root', aspects: ['content'],
     why: "root's password hash: mkosi salts at random, mkb derives the salt from the password (a reproducible tree; docs/image-builds.md)",
   },
-  // Not implemented yet: presets (`systemctl preset-all`, system and --global), in progress on the finalize branch.
-  { path: 'etc/systemd/system/**', aspects: ['only-left'], why: 'not implemented yet: mkb does not apply presets (mkosi runs systemctl preset-all)' },
-  { path: 'etc/systemd/user/**', aspects: ['only-left'], why: 'not implemented yet: mkb does not apply presets (mkosi runs systemctl --global preset-all)' },
   { path: 'var/log/alternatives.log', aspects: ['only-left'], why: `update-alternatives' log with timestamps: ${RUN_LEFTOVERS}` },
   { path: 'var/cache/ldconfig/aux-cache', aspects: ['only-left'], why: `ldconfig's cache of inode numbers and mtimes: ${RUN_LEFTOVERS}` },
   { path: 'var/lib/dpkg/*-old', aspects: ['only-left'], why: `dpkg's backup of its database before the last run: ${RUN_LEFTOVERS}` },
