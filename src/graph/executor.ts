@@ -242,7 +242,7 @@ class Executor {
     } catch (error) {
       const dep = error instanceof CorruptBlobError ? deps.find((d) => d.digest === error.tree) : undefined;
       if (dep !== undefined) {
-        await store.discardStaging(dir);
+        await store.discardStaging(dir, layers);
         return { status: 'corrupt-dep', dep: dep.id, tree: dep.digest, failure: thrownFailure(node.id, error) as CorruptFailure };
       }
       result = { ok: false, error: thrownFailure(node.id, error) };
