@@ -120,11 +120,20 @@ async function writeTree(args: { options: MaterializeOptions; manifest: TreeMani
   for (const entry of manifest.entries) if (entry.type === 'dir') mkdirSync(at(entry), { recursive: true });
   for (const [path, from] of borrow) linkSync(from, join(dest, path));
   const limit = pLimit(COPIES_IN_FLIGHT);
+  // The first failure (a corrupt blob) stops the copies not yet started and is thrown once the ones in flight
+  // have ended, so the caller's cleanup never races a copy still writing into `dest`.
+  let failed: { readonly error: unknown } | undefined;
   await Promise.all(manifest.entries.filter((e) => e.type === 'file' && e.hardlink === undefined && !borrow.has(e.path)).map((e) => limit(async () => {
-    const digest = e.digest ?? '';
-    if (!(await options.cas.verify(digest))) throw new CorruptBlobError(tree, digest, options.cas.path(digest));
-    await copyFile(options.cas.path(digest), at(e));
+    if (failed !== undefined) return;
+    try {
+      const digest = e.digest ?? '';
+      if (!(await options.cas.verify(digest))) throw new CorruptBlobError(tree, digest, options.cas.path(digest));
+      await copyFile(options.cas.path(digest), at(e));
+    } catch (error) {
+      failed ??= { error };
+    }
   })));
+  if (failed !== undefined) throw failed.error;
   for (const entry of manifest.entries) {
     if (entry.type === 'file' && entry.hardlink !== undefined) linkSync(join(dest, entry.hardlink), at(entry));
     else if (entry.type === 'symlink') symlinkSync(entry.target ?? '', at(entry));

@@ -88,6 +88,26 @@ describe('local store', () => {
     await s2.close();
   });
 
+  test('a corrupt blob among many fails the copy with the corruption once the copies in flight end, not with a cleanup race', async () => {
+    const root = await tempDir();
+    const s1 = await openTestStore(root);
+    const record = await put(s1, 1, Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`f${i}`, `content ${i}`.repeat(2000)])));
+    await s1.close();
+    const manifest = JSON.parse(await readFile(s1.cas.path(record.digest), 'utf8')) as { entries: { path: string; digest?: string }[] };
+    const blob = manifest.entries.find((e) => e.path === 'f3')?.digest ?? '';
+    await rm(s1.layout.tree(record.digest), { recursive: true });
+    await chmod(s1.cas.path(blob), 0o644);
+    await writeFile(s1.cas.path(blob), 'tampered');
+    const s2 = await openTestStore(root, { warnings: [] });
+    await expect(s2.readOnlyTree(record.digest)).rejects.toMatchObject({ name: 'CorruptBlobError', digest: blob });
+    const dest = join(await tempDir(), 'export');
+    await expect(s2.exportTree(record.digest, dest)).rejects.toMatchObject({ name: 'CorruptBlobError', digest: blob });
+    // What a caller's cleanup does next: nothing may still be writing into the directory.
+    await rm(dest, { recursive: true });
+    await expect(stat(dest)).rejects.toMatchObject({ code: 'ENOENT' });
+    await s2.close();
+  });
+
   test('an entry whose manifest blob vanished is a miss with a warning', async () => {
     const root = await tempDir();
     const warnings: string[] = [];
