@@ -182,10 +182,31 @@ export class LocalStore implements ExecutorStore {
     } catch (error) {
       if (error instanceof CorruptBlobError) {
         this.#o.warn(`blob ${error.digest.slice(0, 12)} is corrupt; dropped the cache entries that use tree ${tree.slice(0, 12)}`);
-        for (const { key, value } of this.index.ac.getRange()) if (value.digest === tree) await this.dropKey(key as NodeKey);
+        await this.#dropUsersOf(tree, error.digest);
       }
       throw error;
     }
+  }
+
+  /**
+   * Drops the entries of `tree` and of every other tree that names the blob: trees committed over an overlay
+   * or spliced from a reused layer share their lower tree's blobs, and the blob only comes back when a node
+   * that writes it (not one that reuses it) runs again. An entry whose manifest cannot be read goes too.
+   */
+  async #dropUsersOf(tree: string, blob: string): Promise<void> {
+    const { loadManifest } = await import('./materialize.js');
+    const uses = new Map<string, boolean>();
+    const usesBlob = async (digest: string): Promise<boolean> => {
+      if (digest === tree || digest === blob) return true;
+      let found = uses.get(digest);
+      if (found === undefined) {
+        const manifest = await loadManifest(this.cas, digest);
+        found = manifest === undefined || manifest.entries.some((e) => e.digest === blob);
+        uses.set(digest, found);
+      }
+      return found;
+    };
+    for (const { key, value } of [...this.index.ac.getRange()]) if (await usesBlob(value.digest)) await this.dropKey(key as NodeKey);
   }
 
   async dropKey(key: NodeKey): Promise<void> {

@@ -88,6 +88,28 @@ describe('local store', () => {
     await s2.close();
   });
 
+  test('a corrupt blob drops every entry whose tree names it, so a tree that shares it is rebuilt too', async () => {
+    const root = await tempDir();
+    const s1 = await openTestStore(root);
+    const shared = await put(s1, 1, { f: 'shared' });
+    const other = await put(s1, 2, { f: 'shared', g: 'own' });
+    const unrelated = await put(s1, 3, { h: 'unrelated' });
+    await s1.close();
+    const manifest = JSON.parse(await readFile(s1.cas.path(shared.digest), 'utf8')) as { entries: { path: string; digest?: string }[] };
+    const blob = manifest.entries.find((e) => e.path === 'f')?.digest ?? '';
+    // The commits kept their staging dirs as hot trees: this is about building one from blobs.
+    for (const r of [shared, other, unrelated]) await rm(s1.layout.tree(r.digest), { recursive: true });
+    await chmod(s1.cas.path(blob), 0o644);
+    await writeFile(s1.cas.path(blob), 'tampered');
+    const s2 = await openTestStore(root, { warnings: [] });
+    await expect(s2.readOnlyTree(shared.digest)).rejects.toMatchObject({ name: 'CorruptBlobError' });
+    expect(await s2.lookup(key(1))).toBeUndefined();
+    expect(await s2.lookup(key(2))).toBeUndefined();
+    expect((await s2.lookup(key(3)))?.digest).toBe(unrelated.digest);
+    expect(other.digest).not.toBe(shared.digest);
+    await s2.close();
+  });
+
   test('a corrupt blob among many fails the copy with the corruption once the copies in flight end, not with a cleanup race', async () => {
     const root = await tempDir();
     const s1 = await openTestStore(root);
