@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
-import { compressFile, writeCpio, writeTar } from '../../src/nodes/output/archive.js';
+import { writeCpio, writeTar } from '../../src/nodes/output/archive.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const signal = new AbortController().signal;
@@ -45,24 +45,35 @@ describe('archives', () => {
     expect(listing).toEqual(['.', 'etc', 'etc/a', 'etc/b', 'etc/c', 'link', 'tmp', 'tmp/scratch']);
   });
 
-  test.each(['zstd', 'xz', 'gz'] as const)('%s compression round-trips and is reproducible', async (compression) => {
+  test.each(['zstd', 'xz', 'gz'] as const)('%s: an archive compressed as it is written is the plain one compressed, and reproducible', async (compression) => {
     const root = await makeTree(['a', 'b', 'c']);
     await writeTar({ root, dest: `${root}.tar`, signal });
-    await compressFile({ source: `${root}.tar`, dest: `${root}.1`, compression, level: 3, signal });
-    await compressFile({ source: `${root}.tar`, dest: `${root}.2`, compression, level: 3, signal });
+    await writeTar({ root, dest: `${root}.1`, signal, compress: { compression, level: 3 } });
+    await writeTar({ root, dest: `${root}.2`, signal, compress: { compression, level: 3 } });
     expect(await sha256(`${root}.1`)).toBe(await sha256(`${root}.2`));
     const tool = { zstd: ['zstd', '-dc'], xz: ['xz', '-dc'], gz: ['gzip', '-dc'] }[compression];
     const decompressed = await execa(tool[0] as string, tool.slice(1), { inputFile: `${root}.1`, encoding: 'buffer' });
     expect(createHash('sha256').update(decompressed.stdout).digest('hex')).toBe(await sha256(`${root}.tar`));
+    await writeCpio({ root, dest: `${root}.cpio`, signal });
+    await writeCpio({ root, dest: `${root}.cpio.c`, signal, compress: { compression, level: 3 } });
+    const cpio = await execa(tool[0] as string, tool.slice(1), { inputFile: `${root}.cpio.c`, encoding: 'buffer' });
+    expect(createHash('sha256').update(cpio.stdout).digest('hex')).toBe(await sha256(`${root}.cpio`));
   });
 
   test('an archive larger than 100 MB compresses (images are that big)', async () => {
-    const dir = await tempDir();
-    const big = join(dir, 'big.tar');
-    await execa('head', ['-c', String(110 * 1024 * 1024), '/dev/urandom'], { stdout: { file: big }, buffer: false });
-    await compressFile({ source: big, dest: `${big}.zst`, compression: 'zstd', level: 1, signal });
-    await execa('zstd', ['-q', '-d', `${big}.zst`, '-o', `${big}.back`]);
-    const [original, back] = await Promise.all([execa('sha256sum', [big]), execa('sha256sum', [`${big}.back`])]);
-    expect(back.stdout.split(' ')[0]).toBe(original.stdout.split(' ')[0]);
+    const root = await tempDir();
+    await execa('head', ['-c', String(110 * 1024 * 1024), '/dev/urandom'], { stdout: { file: join(root, 'big') }, buffer: false });
+    const archive = `${root}.tar.zst`;
+    await writeTar({ root, dest: archive, signal, compress: { compression: 'zstd', level: 1 } });
+    const back = await tempDir();
+    await execa('tar', ['-x', '--zstd', '-f', archive, '-C', back]);
+    const [original, restored] = await Promise.all([execa('sha256sum', [join(root, 'big')]), execa('sha256sum', [join(back, 'big')])]);
+    expect(restored.stdout.split(' ')[0]).toBe(original.stdout.split(' ')[0]);
   }, 60_000);
+
+  test('an archiver that fails fails the write, compressed or not', async () => {
+    const missing = join(await tempDir(), 'missing');
+    await expect(writeTar({ root: missing, dest: `${missing}.tar`, signal })).rejects.toThrow(/tar/);
+    await expect(writeTar({ root: missing, dest: `${missing}.tar.zst`, signal, compress: { compression: 'zstd', level: 3 } })).rejects.toThrow(/tar/);
+  });
 });

@@ -13,6 +13,8 @@ export interface ArchiveOptions {
   readonly root: string;
   readonly dest: string;
   readonly signal: AbortSignal;
+  /** Compressed as it is written (the archiver piped into the compressor), never stored whole uncompressed. */
+  readonly compress?: { readonly compression: Exclude<Compression, 'none'>; readonly level: number };
   /**
    * SourceDateEpoch: every member's mtime is recorded as this (the tree itself is not touched). Not only
    * newer ones, as mkosi clamps: the store keeps no mtimes, so a tree's own depend on how it was stored.
@@ -25,41 +27,45 @@ export interface ArchiveOptions {
  * headers without atime/ctime, xattrs and ACLs, like mkosi's tar output.
  */
 export async function writeTar(options: ArchiveOptions): Promise<void> {
+  // tar runs the compressor itself, over an OS pipe: nothing of the stream passes through this process.
+  const compressor = options.compress === undefined ? [] : [`--use-compress-program=${compressorArgv(options.compress.compression, options.compress.level).join(' ')}`];
   await execa('tar', [
-    '--create', `--file=${options.dest}`, `--directory=${options.root}`, '--sort=name', '--numeric-owner',
+    '--create', `--file=${options.dest}`, ...compressor, `--directory=${options.root}`, '--sort=name', '--numeric-owner',
     '--acls', '--xattrs', '--xattrs-include=*', '--sparse', '--force-local',
     '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime', '--format=pax',
     ...ARCHIVE_EXCLUDES.map((pattern) => `--exclude=${pattern}`),
     ...(options.mtime === undefined ? [] : [`--mtime=@${options.mtime}`]),
     '.',
-  ], { cancelSignal: options.signal, stdin: 'ignore' });
+  ], { stdin: 'ignore', cancelSignal: options.signal });
 }
 
 
 /** A reproducible newc cpio of `root` (sorted names, renumbered inodes), like mkosi's cpio output. */
 export async function writeCpio(options: ArchiveOptions): Promise<void> {
   const names = ['.', ...walkTree(options.root).map((path) => `./${path}`)].sort();
-  await execa('cpio', ['--create', '--reproducible', '--renumber-inodes', '--null', '--format=newc', '--quiet', `--file=${options.dest}`], {
-    cwd: options.root, input: names.join('\0') + '\0', cancelSignal: options.signal,
+  await archive(options, 'cpio', ['--create', '--reproducible', '--renumber-inodes', '--null', '--format=newc', '--quiet'], {
+    cwd: options.root, input: names.join('\0') + '\0',
   });
 }
 
-export interface CompressOptions {
-  readonly source: string;
-  readonly dest: string;
-  readonly compression: Exclude<Compression, 'none'>;
-  readonly level: number;
-  readonly signal: AbortSignal;
+/** Runs an archiver that writes to stdout into `dest`, through the compressor when asked (cpio cannot run one itself). */
+async function archive(options: ArchiveOptions, file: string, args: readonly string[], io: { readonly cwd?: string; readonly input?: string; readonly stdin?: 'ignore' }): Promise<void> {
+  // Files on both ends and stdout never buffered: execa buffers it by default (even into a pipe), and an
+  // image is hundreds of MB. stderr stays buffered for the error message.
+  const dest = { stdout: { file: options.dest }, buffer: { stdout: false }, cancelSignal: options.signal } as const;
+  if (options.compress === undefined) {
+    await execa(file, args, { ...io, ...dest });
+    return;
+  }
+  const [compressor, ...compressorArgs] = compressorArgv(options.compress.compression, options.compress.level);
+  await execa(file, args, { ...io, buffer: { stdout: false }, cancelSignal: options.signal }).pipe(compressor as string, compressorArgs, dest);
 }
 
-/** Compresses `source` into `dest` with the host compressor, as mkosi does (gzip without names, so it is reproducible). */
-export async function compressFile(options: CompressOptions): Promise<void> {
+function compressorArgv(compression: Exclude<Compression, 'none'>, level: number): readonly string[] {
   const argv: Record<Exclude<Compression, 'none'>, readonly string[]> = {
-    zstd: ['zstd', '-q', `-${options.level}`, '-T0', '-c'],
-    xz: ['xz', '--check=crc32', `-${options.level}`, '-T0', '-c'],
-    gz: ['gzip', '--no-name', `-${Math.max(1, Math.min(9, options.level))}`, '-c'],
+    zstd: ['zstd', '-q', `-${level}`, '-T0'],
+    xz: ['xz', '--check=crc32', `-${level}`, '-T0'],
+    gz: ['gzip', '--no-name', `-${Math.max(1, Math.min(9, level))}`],
   };
-  const [file, ...args] = argv[options.compression];
-  // Files on both ends and no buffering: execa buffers stdout by default, and fails past 100 MB.
-  await execa(file as string, args, { stdin: { file: options.source }, stdout: { file: options.dest }, buffer: false, cancelSignal: options.signal });
+  return argv[compression];
 }

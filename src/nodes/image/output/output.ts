@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { err } from '../../../errors/result.js';
 import type { NodeId } from '../../../errors/failures.js';
 import { clampMtimes } from '../../finalize/clamp-mtimes.js';
-import { compressFile, writeCpio, writeTar } from '../../output/archive.js';
+import { writeCpio, writeTar } from '../../output/archive.js';
 import type { NodeKind, RunContext, RunResult, Settings } from '../../types.js';
 import { list, num, str } from '../image-settings.js';
 import { BASE_ONLY, BUILD_ONLY, DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
@@ -27,30 +27,27 @@ const READ_HERE = new Set(['ImageId', 'ImageVersion']);
 
 async function packArchive(options: { ctx: RunContext; format: 'tar' | 'cpio'; name: string; level: number; comp: ReturnType<typeof compression>; epoch: number | undefined }): Promise<void> {
   const { ctx, format } = options;
-  const plain = join(ctx.outDir, `.${format}`);
   const tree = ctx.deps[0];
   if (tree === undefined) throw new Error('output without a tree');
+  const target = {
+    dest: join(ctx.outDir, options.name), signal: ctx.signal,
+    ...(options.comp === 'none' ? {} : { compress: { compression: options.comp, level: options.level } }),
+  };
   if (format === 'tar') {
-    await writeTar({ root: join(await tree.readOnlyPath(), 'root'), dest: plain, signal: ctx.signal, ...(options.epoch === undefined ? {} : { mtime: options.epoch }) });
-  } else {
-    // cpio has no mtime clamp of its own: clamp a private copy.
-    const copy = join(ctx.outDir, '.copy');
-    await tree.exportSubtree('root', copy);
-    if (options.epoch !== undefined) await clampMtimes(copy, options.epoch);
-    await writeCpio({ root: copy, dest: plain, signal: ctx.signal });
-    await rm(copy, { recursive: true, force: true });
+    await writeTar({ root: join(await tree.readOnlyPath(), 'root'), ...target, ...(options.epoch === undefined ? {} : { mtime: options.epoch }) });
+    return;
   }
-  const dest = join(ctx.outDir, options.name);
-  if (options.comp === 'none') await rename(plain, dest);
-  else {
-    await compressFile({ source: plain, dest, compression: options.comp, level: options.level, signal: ctx.signal });
-    await rm(plain, { force: true });
-  }
+  // cpio has no mtime clamp of its own: clamp a private copy.
+  const copy = join(ctx.outDir, '.copy');
+  await tree.exportSubtree('root', copy);
+  if (options.epoch !== undefined) await clampMtimes(copy, options.epoch);
+  await writeCpio({ root: copy, ...target });
+  await rm(copy, { recursive: true, force: true });
 }
 
 export const outputKind: NodeKind<OutputParams> = {
   kind: 'output',
-  version: 4,
+  version: 5,
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, DISK_ONLY, RESOLUTION, BASE_ONLY, BUILD_ONLY, FINALIZE_ONLY.filter((n) => !READ_HERE.has(n)),
     // Where the output is published, not what it is.
     ['OutputDirectory', 'OutputMode']),
