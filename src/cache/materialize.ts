@@ -117,7 +117,17 @@ async function writeTree(args: { options: MaterializeOptions; manifest: TreeMani
   const { options, manifest, tree, dest } = args;
   const borrow = args.borrow ?? new Map<string, string>();
   const at = (entry: ManifestEntry) => (entry.path === '.' ? dest : join(dest, entry.path));
-  for (const entry of manifest.entries) if (entry.type === 'dir') mkdirSync(at(entry), { recursive: true });
+  mkdirSync(dest, { recursive: true });
+  // Parents come before their children in a manifest, so a plain mkdir does (a recursive one costs a stat
+  // per level); a directory may exist already when entries are written into an existing tree.
+  for (const entry of manifest.entries) {
+    if (entry.type !== 'dir' || entry.path === '.') continue;
+    try {
+      mkdirSync(at(entry));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
   for (const [path, from] of borrow) linkSync(from, join(dest, path));
   const limit = pLimit(COPIES_IN_FLIGHT);
   // The first failure (a corrupt blob) stops the copies not yet started and is thrown once the ones in flight
