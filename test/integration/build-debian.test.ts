@@ -126,6 +126,31 @@ describe('mkb build on a bookworm config', () => {
     expect(done(r)).toMatchObject({ ok: true, built: r.ran.length });
   });
 
+  test('CacheOnly=always installs without network from the stored metadata and the package cache; a missing package is named', async () => {
+    // A skeleton file new to the store reruns base-install; `unshare -n` leaves the build no network at all.
+    const marker = join(dir, 'mkosi.skeleton/etc/cache-only-marker');
+    await writeFile(marker, `${randomUUID()}\n`);
+    try {
+      const offline = await mkbBuild({ dir, store: STORE, packages: PACKAGE_CACHE, args: ['--cache-only=always'], wrap: ['unshare', '--net'] });
+      expect(offline.exitCode, offline.stderr).toBe(0);
+      expect(offline.ran).toEqual(['main/base-install', 'main/finalize', 'main/output']);
+
+      await writeFile(marker, `${randomUUID()}\n`);
+      const empty = await mkdtemp(join(tmpdir(), 'mkb-empty-package-cache-'));
+      try {
+        const r = await mkbBuild({ dir, store: STORE, packages: empty, args: ['--cache-only=always'], wrap: ['unshare', '--net'] });
+        expect(r.exitCode).not.toBe(0);
+        const failed = r.events.find((e) => e.type === 'node-failed');
+        expect(failed).toMatchObject({ node: 'main/base-install' });
+        expect(JSON.stringify(failed)).toMatch(/CacheOnly=always, but \d+ locked packages are not in the package cache \S*mkb-empty-package-cache-\S*: \S+ .* and \d+ more/);
+      } finally {
+        await rm(empty, { recursive: true, force: true });
+      }
+    } finally {
+      await rm(marker, { force: true });
+    }
+  });
+
   test('a changed file in mkosi.extra/ runs only finalize and the output', async () => {
     // Unique per run: the store is shared between runs, and this change must be new to it.
     const changed = `changed ${randomUUID()}\n`;

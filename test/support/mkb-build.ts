@@ -16,11 +16,17 @@ export interface BuildRun {
   readonly ms: number;
 }
 
-/** `args` go before the verb; `verbArgs` after `build … --` (mkosi passes them to build scripts). */
-export async function mkbBuild(options: { dir: string; store: string; packages: string; args?: readonly string[]; verbArgs?: readonly string[] }): Promise<BuildRun> {
+/**
+ * `args` go before the verb; `verbArgs` after `build … --` (mkosi passes them to build scripts); `wrap` is a
+ * command the CLI runs under (e.g. `unshare -n` for a build without network).
+ */
+export async function mkbBuild(options: {
+  dir: string; store: string; packages: string; args?: readonly string[]; verbArgs?: readonly string[]; wrap?: readonly string[];
+}): Promise<BuildRun> {
   const started = Date.now();
-  const r = await execa('node', [
-    MKB, '-C', options.dir, `--cache-directory=${options.store}`, `--package-cache-directory=${options.packages}`,
+  const [command = 'node', ...prefix] = [...options.wrap ?? [], 'node'];
+  const r = await execa(command, [
+    ...prefix, MKB, '-C', options.dir, `--cache-directory=${options.store}`, `--package-cache-directory=${options.packages}`,
     ...(options.args ?? []), 'build', '--reporter', 'json', ...(options.verbArgs === undefined ? [] : ['--', ...options.verbArgs]),
   ], { reject: false, env: { MKB_SHUFFLE: '1' } });
   const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as BuildEvent);

@@ -1,5 +1,6 @@
 // The plan of a configuration build, shared by `build` and `explain`: the loaded images compiled by the image
-// planner, with the store's history deciding whether Packages= that only grew becomes a package-delta.
+// planner, with the store's history deciding whether Packages= that only grew becomes a package-delta and which
+// metadata snapshot CacheOnly= reuses.
 import { join } from 'node:path';
 import type { LocalStore } from '../../cache/local-store.js';
 import { defaultStoreRoot } from '../../cache/store-root.js';
@@ -20,8 +21,11 @@ const METADATA_TTL_MS = 6 * 3600_000;
 export interface ConfigPlan {
   /** The plan without the store's history (the images, published outputs). */
   readonly plan: ImagePlan;
-  /** The plan input once the store is open: Packages= that only grew since the last lock becomes a package-delta. */
-  readonly planInput: (store: LocalStore) => PlanInput;
+  /**
+   * The plan input once the store is open: Packages= that only grew since the last lock becomes a package-delta,
+   * and CacheOnly= reuses the last metadata snapshot (failing when there is none).
+   */
+  readonly planInput: (store: LocalStore) => Result<PlanInput, Failure[]>;
   /** CacheDirectory= of the main image, when the config sets it. */
   readonly cacheDirectory?: string;
 }
@@ -30,6 +34,13 @@ export interface ConfigPlan {
 function previousPackages(store: LocalStore, image: string): string[] | undefined {
   const packages = store.latest(`${image}/package-lock`)?.preimage.settings['Packages'];
   return Array.isArray(packages) && packages.every((p) => typeof p === 'string') ? packages : undefined;
+}
+
+/** The freshness bucket of a repo-metadata node's last snapshot, from the store's history (CacheOnly=). */
+function previousMetadataBucket(store: LocalStore, id: string): string | undefined {
+  const params = store.latest(id)?.preimage.params;
+  const bucket = typeof params === 'object' && params !== null && 'bucket' in params ? params.bucket : undefined;
+  return typeof bucket === 'string' ? bucket : undefined;
 }
 
 export interface ConfigPlanOptions {
@@ -55,9 +66,12 @@ export async function planConfigBuild(options: ConfigPlanOptions): Promise<Resul
   };
   const plan = planImages(planOptions);
   if (!plan.ok) return plan;
-  const planInput = (store: LocalStore): PlanInput => {
-    const withHistory = planImages({ ...planOptions, previousPackages: (image) => previousPackages(store, image) });
-    return withHistory.ok ? withHistory.value.input : plan.value.input;
+  const planInput = (store: LocalStore): Result<PlanInput, Failure[]> => {
+    const withHistory = planImages({
+      ...planOptions, previousPackages: (image) => previousPackages(store, image),
+      previousMetadataBucket: (id) => previousMetadataBucket(store, id),
+    });
+    return withHistory.ok ? ok(withHistory.value.input) : withHistory;
   };
   return ok({ plan: plan.value, planInput, ...(cacheDirectory === undefined ? {} : { cacheDirectory }) });
 }

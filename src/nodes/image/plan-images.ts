@@ -55,6 +55,11 @@ export interface PlanImagesOptions {
    * them, as mkosi 27.1 stops after the build scripts and leaves the outputs alone.
    */
   readonly rerunBuildScripts?: boolean;
+  /**
+   * The freshness bucket of the last snapshot a repo-metadata node (by id) was built with, from the store's
+   * history: CacheOnly=metadata and always reuse it instead of syncing. Unset: planning without the store.
+   */
+  readonly previousMetadataBucket?: (id: string) => string | undefined;
 }
 
 export interface ImageNodes {
@@ -90,12 +95,28 @@ function metadataNode(o: PlanImagesOptions, image: Settings, distro: AptDistribu
     ...(mirror === undefined ? {} : { mirror }), ...(snapshot === undefined ? {} : { snapshot }), ...(localMirror === undefined ? {} : { localMirror }),
   }, 'build');
   if (!repos.ok) return err(planError(image, o.root, packageMessage(repos.error)));
-  const params: RepoMetadataParams = {
-    repositories: repos.value, architecture, repositoryKeyCheck: bool(image, 'RepositoryKeyCheck', true),
-    keyringPackage: distro.keyringPackage, bucket: String(Math.floor(o.now / o.metadataTtlMs)),
-  };
-  const id = `repo-metadata/${distro.name}-${release}-${architecture}-${shortHash([params.repositories, params.repositoryKeyCheck])}`;
-  return ok({ id, spec: { kind: 'repo-metadata', image: str(image, 'Image') ?? 'main', settings: {}, params } });
+  const repositoryKeyCheck = bool(image, 'RepositoryKeyCheck', true);
+  const id = `repo-metadata/${distro.name}-${release}-${architecture}-${shortHash([repos.value, repositoryKeyCheck])}`;
+  const cacheOnly = str(image, 'CacheOnly') ?? 'auto';
+  const bucket = metadataBucket(o, id, cacheOnly);
+  if (bucket === undefined) {
+    return err(planError(image, o.root, `CacheOnly=${cacheOnly}: the store has no repository metadata for ${repos.value.map((r) => `${r.uri} ${r.suite}`).join('; ')}`
+      + `\n  hint: build once with CacheOnly=auto (the default) to sync it; CacheOnly=${cacheOnly} never syncs`));
+  }
+  const params: RepoMetadataParams = { repositories: repos.value, architecture, repositoryKeyCheck, keyringPackage: distro.keyringPackage, bucket };
+  // CacheOnly is read (unkeyed) by the node only to refuse syncing when the reused snapshot left the store.
+  return ok({ id, spec: { kind: 'repo-metadata', image: str(image, 'Image') ?? 'main', settings: { CacheOnly: cacheOnly }, params } });
+}
+
+/**
+ * Which snapshot a build uses (mkosi's CacheOnly=): `auto` the current freshness bucket, `never` a new one
+ * every build, `metadata` and `always` the last one built (undefined: there is none).
+ */
+function metadataBucket(o: PlanImagesOptions, id: string, cacheOnly: string): string | undefined {
+  const current = String(Math.floor(o.now / o.metadataTtlMs));
+  if (cacheOnly === 'never') return `sync-${o.now}`;
+  if (cacheOnly !== 'metadata' && cacheOnly !== 'always') return current;
+  return o.previousMetadataBucket === undefined ? current : o.previousMetadataBucket(id);
 }
 
 function imageSources(o: PlanImagesOptions, image: Settings, distro: AptDistribution): FinalizeParams['imageSources'] {

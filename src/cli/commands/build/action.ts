@@ -1,4 +1,7 @@
+import type { Failure } from '../../../errors/failures.js';
 import { renderFailure } from '../../../errors/render.js';
+import { ok } from '../../../errors/result.js';
+import type { Result } from '../../../errors/result.js';
 import { execute } from '../../../graph/executor.js';
 import type { BuildResult } from '../../../graph/executor.js';
 import type { FailureMode } from '../../../graph/failure-mode.js';
@@ -16,7 +19,7 @@ export interface BuildActionOptions {
   /** INTERNAL plan source (fixture kinds, tests and bench/). */
   readonly planFile?: string;
   /** The plan compiled from mkosi configuration (`mkb build` on a config tree); may consult the store's history. */
-  readonly planInput?: PlanInput | ((store: LocalStore) => PlanInput);
+  readonly planInput?: PlanInput | ((store: LocalStore) => Result<PlanInput, Failure[]>);
   readonly cacheDir?: string;
   /** CacheDirectory= of the main image, when the config sets it. */
   readonly cacheDirectory?: string;
@@ -40,7 +43,12 @@ export async function buildAction(options: BuildActionOptions, runtime: EngineRu
     reporter.on({ type: 'warning', t: 0, message, ...(hint === undefined ? {} : { hint }) });
   const store = await openStore({ cacheDir: options.cacheDir, cacheDirectory: options.cacheDirectory, runtime, warn });
   try {
-    const input = typeof options.planInput === 'function' ? options.planInput(store) : options.planInput;
+    const planned = typeof options.planInput === 'function' ? options.planInput(store) : ok(options.planInput);
+    if (!planned.ok) {
+      runtime.err(`${planned.error.map(renderFailure).join('\n')}\n`);
+      return EXIT.usage;
+    }
+    const input = planned.value;
     const plan = await loadPlan({ planFile: options.planFile, store, ...(input === undefined ? {} : { input }) });
     if (!plan.ok) {
       runtime.err(`${plan.error.map(renderFailure).join('\n')}\n`);

@@ -1,6 +1,9 @@
 import type { LatestEntry } from '../../../cache/types.js';
 import type { LocalStore } from '../../../cache/local-store.js';
+import type { Failure } from '../../../errors/failures.js';
 import { renderFailure } from '../../../errors/render.js';
+import { ok } from '../../../errors/result.js';
+import type { Result } from '../../../errors/result.js';
 import type { NodeState } from '../../../graph/plan-state.js';
 import { planStates } from '../../../graph/plan-state.js';
 import type { KeyPreimage } from '../../../graph/keys.js';
@@ -15,7 +18,7 @@ import type { EngineRuntime } from '../../engine/runtime.js';
 export interface ExplainActionOptions {
   readonly planFile?: string;
   /** The plan compiled from an mkosi configuration (`mkb -C DIR explain`); may consult the store's history. */
-  readonly planInput?: (store: LocalStore) => PlanInput;
+  readonly planInput?: (store: LocalStore) => Result<PlanInput, Failure[]>;
   readonly cacheDir?: string;
   /** CacheDirectory= of the main image, when the config sets it. */
   readonly cacheDirectory?: string;
@@ -64,7 +67,12 @@ function explainLines(id: string, s: NodeState, latest: LatestEntry | undefined)
 export async function explainAction(options: ExplainActionOptions, runtime: EngineRuntime): Promise<number> {
   const store = await openStore({ cacheDir: options.cacheDir, cacheDirectory: options.cacheDirectory, runtime, warn: (m) => runtime.err(`⚠ ${m}\n`) });
   try {
-    const input = options.planInput?.(store);
+    const planned = options.planInput?.(store) ?? ok(undefined);
+    if (!planned.ok) {
+      runtime.err(`${planned.error.map(renderFailure).join('\n')}\n`);
+      return EXIT.usage;
+    }
+    const input = planned.value;
     const plan = await loadPlan({ planFile: options.planFile, store, ...(input === undefined ? {} : { input }) });
     if (!plan.ok) {
       runtime.err(`${plan.error.map(renderFailure).join('\n')}\n`);

@@ -6,6 +6,7 @@ import type { AptRepository } from '../../packages/distro/types.js';
 import { toNodeFailure } from '../../packages/package-failure.js';
 import { syncMetadata } from '../../packages/package-manager/apt.js';
 import type { NodeKind } from '../../types.js';
+import { str } from '../image-settings.js';
 import { NODE_ENV, objectParams } from '../node-support.js';
 
 export interface RepoMetadataParams {
@@ -21,7 +22,8 @@ export interface RepoMetadataParams {
 export const repoMetadataKind: NodeKind<RepoMetadataParams> = {
   kind: 'repo-metadata',
   version: 1,
-  irrelevantSettings: [],
+  // CacheOnly= picks the snapshot (the bucket, keyed); here it only forbids syncing a new one.
+  irrelevantSettings: ['CacheOnly'],
   env: [],
   reproducible: false,
   cacheable: true,
@@ -32,6 +34,14 @@ export const repoMetadataKind: NodeKind<RepoMetadataParams> = {
   tools: () => ['apt-get'],
   async run(spec, ctx) {
     const p = spec.params;
+    const cacheOnly = str(spec.settings, 'CacheOnly');
+    if (cacheOnly === 'metadata' || cacheOnly === 'always') {
+      return err({
+        code: 'NODE_FAILED', node: ctx.node,
+        message: `CacheOnly=${cacheOnly} forbids syncing repository metadata, and the snapshot of the last build is no longer in the store`,
+        hint: 'build once with CacheOnly=auto (the default) to sync it again',
+      });
+    }
     const r = await syncMetadata({
       repositories: p.repositories, out: ctx.outDir, keyringPackage: p.keyringPackage, env: NODE_ENV, signal: ctx.signal,
       settings: { architecture: p.architecture, withRecommends: false, withDocs: false, repositoryKeyCheck: p.repositoryKeyCheck },

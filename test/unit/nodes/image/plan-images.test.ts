@@ -8,6 +8,7 @@ import { outputKind } from '../../../../src/nodes/image/output/output.js';
 import { packageDeltaKind } from '../../../../src/nodes/image/package-delta/package-delta.js';
 import { packageLockKind } from '../../../../src/nodes/image/package-lock/package-lock.js';
 import { planImages } from '../../../../src/nodes/image/plan-images.js';
+import { repoMetadataKind } from '../../../../src/nodes/image/repo-metadata/repo-metadata.js';
 import type { PlanImagesOptions } from '../../../../src/nodes/image/plan-images.js';
 import { volatilePackagesKind } from '../../../../src/nodes/image/volatile-packages/volatile-packages.js';
 import type { HostAptSources } from '../../../../src/nodes/packages/distro/host-apt-sources.js';
@@ -80,10 +81,11 @@ describe('planImages: one chain per image, repository metadata shared', () => {
     expect(credentials({ Format: 'cpio', MakeInitrd: true })).toBe(false);
   });
 
-  test('the repo-metadata node carries no image settings, only repositories and the freshness bucket', () => {
+  test('the repo-metadata node carries no image settings but CacheOnly (unkeyed), only repositories and the freshness bucket', () => {
     const p = plan([image()]);
     const metadata = p.input.nodes.find((n) => n.spec.kind === 'repo-metadata');
-    expect(metadata?.spec.settings).toEqual({});
+    expect(metadata?.spec.settings).toEqual({ CacheOnly: 'auto' });
+    expect(repoMetadataKind.irrelevantSettings).toEqual(['CacheOnly']);
     expect(metadata?.spec.params).toMatchObject({ bucket: '1', architecture: 'amd64', repositoryKeyCheck: true });
   });
 
@@ -103,6 +105,20 @@ describe('planImages: one chain per image, repository metadata shared', () => {
     const bucket = (now: number) => plan([image()], { now }).input.nodes.find((n) => n.spec.kind === 'repo-metadata')?.spec.params;
     expect(bucket(7 * HOUR)).toEqual(bucket(11 * HOUR));
     expect(bucket(11 * HOUR)).not.toEqual(bucket(13 * HOUR));
+  });
+
+  test('CacheOnly=: auto follows the bucket, never syncs every build, metadata and always reuse the last snapshot', () => {
+    const metadata = (cacheOnly: string, now: number, previous?: string) => {
+      const r = planImages(options([image({ CacheOnly: cacheOnly })], { now, previousMetadataBucket: () => previous }));
+      return r.ok ? r.value.input.nodes.find((n) => n.spec.kind === 'repo-metadata')?.spec : r.error.map((f) => (f.code === 'PLAN_INVALID' ? f.message : f.code)).join();
+    };
+    expect(metadata('auto', 13 * HOUR, '1')).toMatchObject({ params: { bucket: '2' }, settings: { CacheOnly: 'auto' } });
+    expect(metadata('never', 13 * HOUR)).toMatchObject({ params: { bucket: `sync-${13 * HOUR}` } });
+    expect(metadata('never', 13 * HOUR)).not.toEqual(metadata('never', 13 * HOUR + 1));
+    for (const cacheOnly of ['metadata', 'always']) {
+      expect(metadata(cacheOnly, 13 * HOUR, '1')).toMatchObject({ params: { bucket: '1' }, settings: { CacheOnly: cacheOnly } });
+      expect(metadata(cacheOnly, 13 * HOUR)).toMatch(new RegExp(`^CacheOnly=${cacheOnly}: the store has no repository metadata for http://archive\\.example\\.invalid/debian bookworm.*\n  hint: build once with CacheOnly=auto`));
+    }
   });
 
   test('PackageCacheDirectory defaults to the given cache, and a configured one wins', () => {
