@@ -74,13 +74,14 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
         if (str(published.settings, 'Format') === 'none') return true;
         const outputDir = str(published.settings, 'OutputDirectory') ?? root;
         const epoch = num(published.settings, 'SourceDateEpoch');
+        const mode = num(published.settings, 'OutputMode');
         let r: PublishResult;
         try {
           r = await publishOutput({
             digest: node.digest, outputDir, output: str(published.settings, 'Output') ?? 'image',
             copyTree: (digest, dest, skip) => store.exportTree(digest, dest, '.', skip), updateTree: (request) => store.updateTree(request),
             tag: `${runtime.pid}`,
-            ...(epoch === undefined ? {} : { clampMtime: epoch }),
+            ...(epoch === undefined ? {} : { clampMtime: epoch }), ...(mode === undefined ? {} : { mode }),
           });
         } catch (error) {
           if (!(error instanceof CorruptBlobError)) throw error;

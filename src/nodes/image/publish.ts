@@ -2,7 +2,7 @@
 // staging directory inside OutputDirectory and each entry renamed into place, so a final name never holds
 // a half-written file. A record of what was published lets a no-op build copy nothing at all, and a
 // directory published before (Format=directory) is moved into staging and updated there file by file.
-import { lstat, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TreeUpdateRequest } from '../../cache/types.js';
 import type { TreeSignature } from '../../cache/update-tree.js';
@@ -16,6 +16,8 @@ export interface PublishRecord {
   readonly files: readonly string[];
   /** The published top-level directories as they were left, to update them in place next time. */
   readonly trees?: Readonly<Record<string, TreeSignature>>;
+  /** OutputMode= they were published with (null: as stored). */
+  readonly mode: number | null;
 }
 
 export interface PublishOptions {
@@ -35,6 +37,8 @@ export interface PublishOptions {
   readonly tag: string;
   /** SourceDateEpoch: the store keeps no mtimes, so published trees are clamped again. */
   readonly clampMtime?: number;
+  /** OutputMode=: the mode of every top-level regular file (as mkosi: not directories, not symlinks). */
+  readonly mode?: number;
 }
 
 export interface PublishResult {
@@ -50,7 +54,10 @@ async function readRecord(path: string): Promise<PublishRecord | undefined> {
   try {
     const value = JSON.parse(await readFile(path, 'utf8')) as Partial<PublishRecord>;
     if (typeof value.digest !== 'string' || !Array.isArray(value.files)) return undefined;
-    return { digest: value.digest, files: value.files, ...(typeof value.trees === 'object' && value.trees !== null ? { trees: value.trees } : {}) };
+    return {
+      digest: value.digest, files: value.files, mode: typeof value.mode === 'number' ? value.mode : null,
+      ...(typeof value.trees === 'object' && value.trees !== null ? { trees: value.trees } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -65,7 +72,8 @@ export async function publishedNames(outputDir: string, output: string): Promise
 export async function publishOutput(o: PublishOptions): Promise<PublishResult> {
   const record = recordPath(o.outputDir, o.output);
   const previous = await readRecord(record);
-  if (previous?.digest === o.digest) {
+  const mode = o.mode ?? null;
+  if (previous?.digest === o.digest && previous.mode === mode) {
     const all = await Promise.all(previous.files.map((f) => pathExists(join(o.outputDir, f))));
     if (all.every(Boolean)) return { upToDate: true, files: previous.files, outputDir: o.outputDir };
   }
@@ -78,6 +86,9 @@ export async function publishOutput(o: PublishOptions): Promise<PublishResult> {
     await o.copyTree(o.digest, staging, updated);
     if (o.clampMtime !== undefined) await clampMtimes(staging, o.clampMtime);
     const files = (await readdir(staging)).sort();
+    if (mode !== null) {
+      for (const name of files) if ((await lstat(join(staging, name))).isFile()) await chmod(join(staging, name), mode);
+    }
     for (const name of files) {
       const target = join(o.outputDir, name);
       const old = join(o.outputDir, `.mkb-old-${o.tag}-${name}`);
@@ -95,7 +106,7 @@ export async function publishOutput(o: PublishOptions): Promise<PublishResult> {
       if ((await lstat(join(o.outputDir, name))).isDirectory()) trees[name] = signTree(join(o.outputDir, name));
     }
     const tmp = `${record}.${o.tag}`;
-    await writeFile(tmp, JSON.stringify({ digest: o.digest, files, trees } satisfies PublishRecord) + '\n');
+    await writeFile(tmp, JSON.stringify({ digest: o.digest, files, mode, trees } satisfies PublishRecord) + '\n');
     await rename(tmp, record);
     return { upToDate: false, files, outputDir: o.outputDir };
   } finally {

@@ -33,7 +33,7 @@ describe('publishOutput', () => {
     expect(r).toEqual({ upToDate: false, files: ['img', 'img.SHA256SUMS', 'img.tar.zst'], outputDir: out });
     expect(await readlink(join(out, 'img'))).toBe('img.tar.zst');
     expect((await readdir(out)).sort()).toEqual(['.mkb-published.img.json', 'img', 'img.SHA256SUMS', 'img.tar.zst']);
-    expect(JSON.parse(await readFile(recordPath(out, 'img'), 'utf8'))).toEqual({ digest: 'd1', files: ['img', 'img.SHA256SUMS', 'img.tar.zst'], trees: {} });
+    expect(JSON.parse(await readFile(recordPath(out, 'img'), 'utf8'))).toEqual({ digest: 'd1', files: ['img', 'img.SHA256SUMS', 'img.tar.zst'], mode: null, trees: {} });
   });
 
   test('the same digest again copies nothing', async () => {
@@ -43,6 +43,20 @@ describe('publishOutput', () => {
     const again = await publishOutput({ digest: 'd1', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't' });
     expect(again.upToDate).toBe(true);
     expect(store.copies()).toBe(1);
+  });
+
+  test('OutputMode= applies to top-level regular files only, and a new mode republishes the same digest', async () => {
+    const out = await tempDir();
+    const store = fakeStore({ d: { ...TREES.d1 } });
+    await publishOutput({ digest: 'd', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't', mode: 0o600 });
+    const mode = async (name: string) => (await lstat(join(out, name))).mode & 0o7777;
+    expect(await mode('img.tar.zst')).toBe(0o600);
+    expect(await mode('img.SHA256SUMS')).toBe(0o600);
+    expect((await lstat(join(out, 'img'))).isSymbolicLink()).toBe(true);
+    const again = await publishOutput({ digest: 'd', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't', mode: 0o640 });
+    expect(again.upToDate).toBe(false);
+    expect(await mode('img.tar.zst')).toBe(0o640);
+    expect((await publishOutput({ digest: 'd', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't', mode: 0o640 })).upToDate).toBe(true);
   });
 
   test('a published file deleted by the user is published again', async () => {
