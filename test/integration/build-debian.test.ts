@@ -99,7 +99,8 @@ describe('mkb build on a bookworm config', () => {
     const manifest = JSON.parse(await readFile(join(out, 'small_1.0.manifest'), 'utf8')) as { config: Record<string, string>; packages: { name: string }[] };
     expect(manifest.config).toMatchObject({ name: 'small', version: '1.0', distribution: 'debian', release: 'bookworm', output_format: 'directory' });
     expect(manifest.packages.map((p) => p.name)).toContain('less');
-    expect(await readFile(join(out, 'small_1.0.SHA256SUMS'), 'utf8')).toMatch(/^[0-9a-f]{64} \*small_1\.0\.manifest$/m);
+    // As mkosi: the checksums are written before the manifests and skip directories, so here they list nothing.
+    expect(await readFile(join(out, 'small_1.0.SHA256SUMS'), 'utf8')).toBe('');
     expect(JSON.parse(await readFile(recordPath(out, 'small_1.0'), 'utf8'))).toMatchObject({ files: ['small_1.0', 'small_1.0.SHA256SUMS', 'small_1.0.manifest'] });
   });
 

@@ -32,3 +32,16 @@ export async function configureOsRelease(root: string, identity: ImageIdentity):
     await writeFile(path, setOsReleaseFields(await readFile(path, 'utf8'), fields));
   }
 }
+
+/**
+ * The os-release that SplitArtifacts=os-release publishes: mkosi copies each of the files above that is a
+ * regular file right after editing it, so the last one wins. Undefined when none is.
+ */
+export async function osReleaseToSplit(root: string): Promise<string | undefined> {
+  let text: string | undefined;
+  for (const relative of ['usr/lib/os-release', 'usr/lib/initrd-release', 'etc/os-release']) {
+    const path = join(root, relative);
+    if ((await lstat(path).catch(() => undefined))?.isFile()) text = await readFile(path, 'utf8');
+  }
+  return text;
+}

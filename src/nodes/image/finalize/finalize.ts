@@ -3,7 +3,7 @@
 // locale-gen, system users, volatile files, presets, depmod again, /init, clock epoch, firstboot settings and
 // credentials, RemovePackages=, package records, package metadata cleanup, RemoveFiles=, finalize scripts —
 // then mtimes clamped to SourceDateEpoch.
-// Output: root/ (the image tree), out/ ($OUTPUTDIR of the scripts), meta/packages.json (for manifests).
+// Output: root/ (the image tree), out/ ($OUTPUTDIR of the scripts), meta/ (packages.json, changelog, os-release).
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err, ok } from '../../../errors/result.js';
@@ -12,13 +12,16 @@ import { configureAutologin } from '../../finalize/autologin.js';
 import { clampMtimes } from '../../finalize/clamp-mtimes.js';
 import { configureClockEpoch } from '../../finalize/clock-epoch.js';
 import { configureInitrdLinks } from '../../finalize/initrd-links.js';
-import { configureOsRelease } from '../../finalize/os-release.js';
+import { configureOsRelease, osReleaseToSplit } from '../../finalize/os-release.js';
+import { INSTALLED_FORMAT, packageRecord, parseInstalled, renderPackageReport, sourceGroups } from '../../finalize/package-report.js';
+import type { InstalledPackage } from '../../finalize/package-report.js';
 import { removeFiles } from '../../finalize/remove-files.js';
 import { removeImagePackages } from '../../finalize/remove-packages.js';
 import { BEFORE_FIRSTBOOT, runTreeSteps, treeStepTools } from '../../finalize/system-steps.js';
 import type { TreeStepContext } from '../../finalize/tree-step.js';
 import { toNodeFailure } from '../../packages/package-failure.js';
-import { installImageSources, installedPackages } from '../../packages/package-manager/apt.js';
+import { installImageSources } from '../../packages/package-manager/apt.js';
+import { runTool } from '../../packages/run-tool.js';
 import type { AptRepository } from '../../packages/distro/types.js';
 import type { NodeKind, RunContext } from '../../types.js';
 import { bool, cleanPackageMetadata, list, num, str, trees } from '../image-settings.js';
@@ -56,18 +59,21 @@ async function exists(path: string): Promise<boolean> {
   return access(path).then(() => true, () => false);
 }
 
-async function recordPackages(root: string, meta: string, signal: AbortSignal): Promise<string | undefined> {
+/**
+ * meta/: packages.json (the JSON manifest's packages), changelog (the `changelog` manifest) and os-release
+ * (SplitArtifacts=os-release), made here, where mkosi makes them, so the output stage only picks files.
+ */
+async function recordMeta(root: string, meta: string, signal: AbortSignal): Promise<string | undefined> {
   await mkdir(meta, { recursive: true });
-  let packages: { type: string; name: string; version: string; architecture: string }[] = [];
+  let packages: InstalledPackage[] = [];
   if (await exists(join(root, 'var/lib/dpkg/status'))) {
-    const r = await installedPackages({ env: NODE_ENV, signal }, root);
+    const r = await runTool({ argv: ['dpkg-query', `--admindir=${join(root, 'var/lib/dpkg')}`, '--show', '--showformat', INSTALLED_FORMAT], env: NODE_ENV, signal });
     if (!r.ok) return `cannot list the image's packages: ${r.error.code}`;
-    packages = r.value.split('\n').filter((l) => l !== '').map((l) => {
-      const [name = '', version = '', architecture = ''] = l.split(' ');
-      return { type: 'deb', name, version, architecture };
-    });
+    packages = parseInstalled(r.value.stdout);
   }
-  await writeFile(join(meta, 'packages.json'), JSON.stringify(packages, null, 1) + '\n');
+  await writeFile(join(meta, 'packages.json'), JSON.stringify(packages.map(packageRecord), null, 1) + '\n');
+  // As mkosi: no packages, no changelog manifest.
+  if (packages.length > 0) await writeFile(join(meta, 'changelog'), renderPackageReport(packages, await sourceGroups(root, packages)));
   return undefined;
 }
 
@@ -97,6 +103,9 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
   if (spec.params.imageSources !== undefined) await installImageSources({ root, ...spec.params.imageSources });
   if (bool(s, 'Autologin', false)) await configureAutologin(root);
   await configureOsRelease(root, { imageId: str(s, 'ImageId') ?? null, imageVersion: str(s, 'ImageVersion') ?? null, hostname: str(s, 'Hostname') ?? null });
+  const osRelease = await osReleaseToSplit(root);
+  await mkdir(join(ctx.outDir, 'meta'), { recursive: true });
+  if (osRelease !== undefined) await writeFile(join(ctx.outDir, 'meta/os-release'), osRelease);
   const system = await runTreeSteps(BEFORE_FIRSTBOOT, steps);
   if (!system.ok) return system;
   if (!bool(s, 'Overlay', false)) {
@@ -110,7 +119,7 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
     env: NODE_ENV, signal: ctx.signal, onOutput: ctx.output,
   });
   if (!removed.ok) return err(toNodeFailure(ctx.node, removed.error));
-  const recorded = await recordPackages(root, join(ctx.outDir, 'meta'), ctx.signal);
+  const recorded = await recordMeta(root, join(ctx.outDir, 'meta'), ctx.signal);
   if (recorded !== undefined) return err({ code: 'NODE_FAILED', node: ctx.node, message: recorded });
   const clean = cleanPackageMetadata(s);
   if (clean === 'yes' || (clean === 'auto' && !(await exists(join(root, 'usr/bin/dpkg'))))) {
@@ -132,7 +141,7 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
 
 export const finalizeKind: NodeKind<FinalizeParams> = {
   kind: 'finalize',
-  version: 11,
+  version: 12,
   // Package lists and skeleton trees reach this stage through the base tree's digest, the build's output through
   // the build-scripts node's; the output format does not reach it at all. The script helpers' apt settings stay keyed.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, BUILD_ONLY, ['WithTests'],

@@ -45,16 +45,20 @@ export async function writeChecksums(dir: string, output: string): Promise<void>
   await writeFile(join(dir, `${output}.SHA256SUMS`), lines.join(''));
 }
 
-/** `<Output>.manifest` (ManifestFormat=json): the image's identity and its packages. */
+/** `<Output>.manifest` (ManifestFormat=json): the image's identity and its packages, laid out as mkosi 27.1 writes it. */
 export async function writeManifest(options: { dir: string; settings: Settings; format: OutputFormat; packagesJson: string }): Promise<void> {
   const s = options.settings;
   const packages = JSON.parse(await readFile(options.packagesJson, 'utf8')) as unknown[];
   const config: Record<string, string> = {
-    name: str(s, 'ImageId') ?? str(s, 'Output') ?? 'image', distribution: str(s, 'Distribution') ?? 'custom',
-    architecture: str(s, 'Architecture') ?? 'x86-64', output_format: options.format, release: str(s, 'Release') ?? '',
+    name: str(s, 'ImageId') ?? 'image', distribution: str(s, 'Distribution') ?? 'custom',
+    architecture: str(s, 'Architecture') ?? 'x86-64', output_format: options.format,
   };
   const version = str(s, 'ImageVersion');
   if (version !== undefined) config['version'] = version;
-  const manifest = { manifest_version: 1, config, packages };
-  await writeFile(join(options.dir, `${str(s, 'Output') ?? 'image'}.manifest`), JSON.stringify(manifest, null, 2) + '\n');
+  const release = str(s, 'Release');
+  if (release !== undefined) config['release'] = release;
+  // mkosi writes no manifest when there is nothing to list.
+  if (packages.length === 0) return;
+  const manifest = { manifest_version: 1, config, packages, extension: {} };
+  await writeFile(join(options.dir, `${str(s, 'Output') ?? 'image'}.manifest`), JSON.stringify(manifest, null, 2));
 }

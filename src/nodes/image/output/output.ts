@@ -1,7 +1,8 @@
 // output: packs the finalized tree as Format= directory | tar | cpio | none, compresses it (CompressOutput=,
-// CompressLevel=), adds the scripts' $OUTPUTDIR files, SHA256SUMS (Checksum=), the JSON manifest
-// (ManifestFormat=json) and the `<Output>` symlink. The node's tree is exactly what gets published.
-import { mkdir, readdir, rename, rm, symlink } from 'node:fs/promises';
+// CompressLevel=), adds the scripts' $OUTPUTDIR files, `<Output>.osrelease` (SplitArtifacts=os-release),
+// SHA256SUMS (Checksum=), the manifests (ManifestFormat=json, changelog) and the `<Output>` symlink.
+// The node's tree is exactly what gets published.
+import { copyFile, mkdir, readdir, rename, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err } from '../../../errors/result.js';
 import type { NodeId } from '../../../errors/failures.js';
@@ -25,6 +26,13 @@ export interface OutputParams {
 /** The manifest names the image and its version; nothing else the finalize stage reads reaches the output. */
 const READ_HERE = new Set(['ImageId', 'ImageVersion']);
 
+/** Finalize leaves out what the image has not got (no os-release, no packages): so does the output. */
+async function copyIfPresent(source: string, dest: string): Promise<void> {
+  await copyFile(source, dest).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e;
+  });
+}
+
 async function packArchive(options: { ctx: RunContext; format: 'tar' | 'cpio'; name: string; level: number; comp: ReturnType<typeof compression>; epoch: number | undefined }): Promise<void> {
   const { ctx, format } = options;
   const tree = ctx.deps[0];
@@ -47,7 +55,7 @@ async function packArchive(options: { ctx: RunContext; format: 'tar' | 'cpio'; n
 
 export const outputKind: NodeKind<OutputParams> = {
   kind: 'output',
-  version: 5,
+  version: 6,
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, DISK_ONLY, RESOLUTION, BASE_ONLY, BUILD_ONLY, FINALIZE_ONLY.filter((n) => !READ_HERE.has(n)),
     // Where the output is published, not what it is.
     ['OutputDirectory', 'OutputMode']),
@@ -89,12 +97,16 @@ export const outputKind: NodeKind<OutputParams> = {
     const side = join(ctx.outDir, '.finalized');
     await tree.exportSubtree('out', join(side, 'out'));
     for (const entry of await readdir(join(side, 'out'))) await rename(join(side, 'out', entry), join(ctx.outDir, entry));
-    if (list(s, 'ManifestFormat').includes('json')) {
-      await tree.exportSubtree('meta', join(side, 'meta'));
-      await writeManifest({ dir: ctx.outDir, settings: s, format, packagesJson: join(side, 'meta/packages.json') });
-    }
-    await rm(side, { recursive: true, force: true });
+    const manifests = list(s, 'ManifestFormat');
+    const splitOsRelease = list(s, 'SplitArtifacts').includes('os-release');
+    const meta = join(side, 'meta');
+    if (splitOsRelease || manifests.length > 0) await tree.exportSubtree('meta', meta);
+    if (splitOsRelease) await copyIfPresent(join(meta, 'os-release'), join(ctx.outDir, `${output}.osrelease`));
+    // mkosi's order: the checksums cover the image and split artifacts, not the manifests or the symlink.
     if (s['Checksum'] === true) await writeChecksums(ctx.outDir, output);
+    if (manifests.includes('json')) await writeManifest({ dir: ctx.outDir, settings: s, format, packagesJson: join(meta, 'packages.json') });
+    if (manifests.includes('changelog')) await copyIfPresent(join(meta, 'changelog'), join(ctx.outDir, `${output}.changelog`));
+    await rm(side, { recursive: true, force: true });
     if (name !== output) await symlink(name, join(ctx.outDir, output));
     await mkdir(ctx.outDir, { recursive: true });
     return postOutput(spec.settings, ctx);

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { clampMtimes } from '../../../../src/nodes/finalize/clamp-mtimes.js';
 import { configureClockEpoch } from '../../../../src/nodes/finalize/clock-epoch.js';
 import { configureInitrdLinks } from '../../../../src/nodes/finalize/initrd-links.js';
-import { configureOsRelease, setOsReleaseFields } from '../../../../src/nodes/finalize/os-release.js';
+import { configureOsRelease, osReleaseToSplit, setOsReleaseFields } from '../../../../src/nodes/finalize/os-release.js';
 import { removeFiles } from '../../../../src/nodes/finalize/remove-files.js';
 
 const tempRoot = (): Promise<string> => mkdtemp(join(tmpdir(), 'mkb-finalize-'));
@@ -25,6 +25,20 @@ describe('os-release', () => {
     await configureOsRelease(root, { imageId: 'web', imageVersion: null, hostname: 'box' });
     expect(await readFile(join(root, 'usr/lib/os-release'), 'utf8')).toBe('ID=debian\nIMAGE_ID="web"\nDEFAULT_HOSTNAME="box"\n');
     expect((await lstat(join(root, 'etc/os-release'))).isSymbolicLink()).toBe(true);
+  });
+});
+
+describe('the os-release split out (SplitArtifacts=os-release)', () => {
+  test('is the last regular file of usr/lib/os-release, usr/lib/initrd-release, etc/os-release; none gives nothing', async () => {
+    const root = await tempRoot();
+    expect(await osReleaseToSplit(root)).toBeUndefined();
+    await mkdir(join(root, 'usr/lib'), { recursive: true });
+    await mkdir(join(root, 'etc'));
+    await writeFile(join(root, 'usr/lib/os-release'), 'ID=debian\n');
+    await symlink('../usr/lib/os-release', join(root, 'etc/os-release'));
+    expect(await osReleaseToSplit(root)).toBe('ID=debian\n');
+    await writeFile(join(root, 'usr/lib/initrd-release'), 'ID=initrd\n');
+    expect(await osReleaseToSplit(root)).toBe('ID=initrd\n');
   });
 });
 
