@@ -1,8 +1,8 @@
-// finalize: everything mkosi does to the tree after installing packages — depmod and hwdb, the build
-// scripts' $DESTDIR, extra trees, post-installation scripts, machine ID, autologin, os-release, Ssh=,
-// locale-gen, system users, volatile files, presets, depmod again, /init, clock epoch, firstboot settings and
-// credentials, RemovePackages=, package records, package metadata cleanup, RemoveFiles=, finalize scripts —
-// then mtimes clamped to SourceDateEpoch.
+// finalize: everything mkosi does to the tree after its cache point — the build scripts' $DESTDIR, extra
+// trees, post-installation scripts, machine ID, autologin, os-release, Ssh=, locale-gen, system users,
+// volatile files, presets, depmod for stale kernels, /init, clock epoch, firstboot settings and credentials,
+// RemovePackages=, package records, package metadata cleanup, RemoveFiles=, finalize scripts. The tree's
+// mtimes are not clamped here: the store keeps none, outputs and publishing clamp them.
 // Output: root/ (the image tree), out/ ($OUTPUTDIR of the scripts), meta/ (packages.json, changelog, os-release).
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
