@@ -18,8 +18,11 @@ export interface CommittedTree {
   readonly files: number;
 }
 
-/** Where a scanned regular file's content comes from: a file to adopt into the CAS, or a blob already there. */
-type Source = { readonly adopt: string } | { readonly digest: string };
+/**
+ * Where a scanned regular file's content comes from: a file to adopt into the CAS (moved, or linked when it
+ * stays where it is), or a blob already there.
+ */
+type Source = { readonly adopt: string; readonly keep: boolean } | { readonly digest: string };
 
 /**
  * Moves a finished output directory into the CAS: every regular file is hashed and renamed into cas/blobs
@@ -49,10 +52,11 @@ export async function commitTree(cas: Cas, dir: string, layers: readonly TreeLay
   const sourceOf = async (s: ScannedEntry): Promise<Source> => {
     const l = layerOf(s.entry.path);
     const overlay = l?.layer.overlay;
-    if (l === undefined || overlay === undefined) return { adopt: s.absolute };
+    if (l === undefined || overlay === undefined) return { adopt: s.absolute, keep };
     const rel = relativeTo(s.entry.path, l.layer.at);
     const upper = join(overlay.upper, rel);
-    if (lstatSync(upper, { throwIfNoEntry: false })?.isFile() === true) return { adopt: upper };
+    // The upper layer is kept whole: later stages read this tree as it over the lower one (a view).
+    if (lstatSync(upper, { throwIfNoEntry: false })?.isFile() === true) return { adopt: upper, keep: true };
     const digest = l.digests.get(placeUnder(rel, l.layer.lower.from));
     if (digest === undefined) throw new Error(`${s.entry.path} is neither in the overlay's upper layer nor in its lower tree`);
     return { digest };
@@ -67,7 +71,7 @@ export async function commitTree(cas: Cas, dir: string, layers: readonly TreeLay
     }
     if (s.entry.type !== 'file' || s.entry.hardlink !== undefined) return [s.entry];
     const source = await sourceOf(s);
-    const digest = 'digest' in source ? source.digest : (await cas.adoptFile(source.adopt, { keep })).digest;
+    const digest = 'digest' in source ? source.digest : (await cas.adoptFile(source.adopt, { keep: source.keep })).digest;
     return [{ ...s.entry, digest }];
   })));
   const entries = resolved.flat();

@@ -104,5 +104,11 @@ async function deleteUnreferenced(args: {
   for (const name of await readdir(store.layout.trees).catch(() => [] as string[])) {
     if (!name.startsWith('.') && (dropAll || !refs.has(name))) await rm(join(store.layout.trees, name), { recursive: true, force: true });
   }
+  // Kept upper layers and seed records (named <tree digest>-<n> and <tree digest>.json) go with their tree.
+  for (const sub of ['.layers', '.seeds']) {
+    for (const name of await readdir(join(store.layout.trees, sub)).catch(() => [] as string[])) {
+      if (dropAll || !refs.has(name.slice(0, 64))) await rm(join(store.layout.trees, sub, name), { recursive: true, force: true });
+    }
+  }
   return deleted;
 }

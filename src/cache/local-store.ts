@@ -124,10 +124,11 @@ export class LocalStore implements ExecutorStore {
 
   async commitTree(request: CommitRequest): Promise<OutputRecord> {
     // Loaded on first write: a no-op build never needs the writing half of the store.
-    const [{ commitTree, blobsOf }, { writeActionFile }, { recordSeeds }] = await Promise.all([import('./commit-tree.js'), import('./action-file.js'), import('./materialize.js')]);
+    const [{ commitTree, blobsOf }, { writeActionFile }, { keepUpperLayers, recordSeeds }] = await Promise.all([import('./commit-tree.js'), import('./action-file.js'), import('./materialize.js')]);
     const layers = request.layers ?? [];
     const tree = await commitTree(this.cas, request.dir, layers, (digest) => this.layout.tree(digest));
-    await recordSeeds(this.materializeOptions, tree.digest, layers);
+    const uppers = await keepUpperLayers(this.materializeOptions, tree.digest, layers);
+    await recordSeeds(this.materializeOptions, tree.digest, layers, uppers);
     await Promise.all(layers.map((l) => (l.overlay === undefined ? undefined : rm(l.overlay.scratch, { recursive: true, force: true }))));
     const record: OutputRecord = {
       digest: tree.digest, kind: request.kind, bytes: tree.bytes, files: tree.files, durationMs: request.durationMs, created: this.#o.now(),
@@ -143,6 +144,18 @@ export class LocalStore implements ExecutorStore {
       ]);
     }
     return record;
+  }
+
+  /** A read-only view of a stored tree's `from` subtree at `target` (see RunContext.readOnlyView); returns its path and how to release it. */
+  async viewTree(request: { readonly digest: string; readonly from: string; readonly target: string }): Promise<{ path: string; release: () => Promise<void> }> {
+    const [{ viewLayers, hotTree }, { mountReadOnlyOverlay }] = await Promise.all([import('./materialize.js'), import('./overlay.js')]);
+    const lowers = await viewLayers(this.materializeOptions, request.digest, request.from);
+    if (lowers === undefined || lowers.length === 1) {
+      const path = lowers?.[0] ?? join(await this.#guard(request.digest, () => hotTree(this.materializeOptions, request.digest)), request.from);
+      return { path, release: () => Promise.resolve() };
+    }
+    const unmount = await mountReadOnlyOverlay(lowers, request.target);
+    return { path: request.target, release: unmount };
   }
 
   async readOnlyTree(digest: string): Promise<string> {

@@ -48,19 +48,59 @@ export async function hotTree(options: MaterializeOptions, digest: string): Prom
   return target;
 }
 
-/** A layer of a committed tree: its subtree at `at` started as the `from` subtree of the stored tree `lower`. */
+/**
+ * A layer of a committed tree: its subtree at `at` started as the `from` subtree of the stored tree `lower`;
+ * `upper` names the overlay upper layer kept under trees/.layers/ (what the stage changed, whiteouts included).
+ */
 interface Seed {
   readonly at: string;
   readonly lower: string;
   readonly from: string;
+  readonly upper?: string;
 }
 
 const seedsPath = (options: MaterializeOptions, digest: string) => join(options.layout.trees, '.seeds', `${digest}.json`);
 
+const layersDir = (options: MaterializeOptions) => join(options.layout.trees, '.layers');
+
+/**
+ * Moves the upper layers of a commit's overlays under trees/.layers/ (their files are linked into the CAS,
+ * see commitTree), so a later stage can stack them again over the lower tree; their names by layer.
+ */
+export async function keepUpperLayers(options: MaterializeOptions, digest: string, layers: readonly TreeLayer[]): Promise<(string | undefined)[]> {
+  return Promise.all(layers.map(async (layer, i) => {
+    if (layer.overlay === undefined) return undefined;
+    const name = `${digest}-${i}`;
+    await mkdir(layersDir(options), { recursive: true });
+    // Another process may have kept the same layer first: theirs holds the same tree.
+    return rename(layer.overlay.upper, join(layersDir(options), name)).then(() => name, async () => {
+      const theirs = await stat(join(layersDir(options), name)).catch(() => undefined);
+      return theirs?.isDirectory() === true ? name : undefined;
+    });
+  }));
+}
+
+/**
+ * The directories to stack, topmost first, for a read-only view of a stored tree's `from` subtree: its hot
+ * tree's when there is one; else the kept upper layer of the overlay it was committed on, over the view of
+ * the tree below. Undefined when neither exists (the caller makes the hot tree).
+ */
+export async function viewLayers(options: MaterializeOptions, digest: string, from: string): Promise<string[] | undefined> {
+  const hot = options.layout.tree(digest);
+  if ((await stat(hot).catch(() => undefined))?.isDirectory() === true) return [join(hot, from)];
+  const seeds = await readFile(seedsPath(options, digest), 'utf8').then((t) => JSON.parse(t) as Seed[], () => undefined);
+  const seed = Array.isArray(seeds) ? seeds.find((s) => s.at === from && s.upper !== undefined) : undefined;
+  if (seed?.upper === undefined) return undefined;
+  const upper = join(layersDir(options), seed.upper);
+  if ((await stat(upper).catch(() => undefined))?.isDirectory() !== true) return undefined;
+  const below = await viewLayers(options, seed.lower, seed.from);
+  return below === undefined ? undefined : [upper, ...below];
+}
+
 /** Remembers which stored trees a layered commit started from; its hot tree borrows their files. */
-export async function recordSeeds(options: MaterializeOptions, digest: string, layers: readonly TreeLayer[]): Promise<void> {
+export async function recordSeeds(options: MaterializeOptions, digest: string, layers: readonly TreeLayer[], uppers: readonly (string | undefined)[] = []): Promise<void> {
   if (layers.length === 0) return;
-  const seeds: Seed[] = layers.map((l) => ({ at: l.at, lower: l.lower.digest, from: l.lower.from }));
+  const seeds: Seed[] = layers.map((l, i) => ({ at: l.at, lower: l.lower.digest, from: l.lower.from, ...(uppers[i] === undefined ? {} : { upper: uppers[i] }) }));
   const path = seedsPath(options, digest);
   await mkdir(join(options.layout.trees, '.seeds'), { recursive: true });
   const tmp = `${path}.${tempName(options.pid, options.random)}`;

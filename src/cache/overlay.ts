@@ -26,3 +26,13 @@ export async function mountOverlay(request: OverlayRequest, signal?: AbortSignal
     await execa('umount', [request.target]);
   };
 }
+
+/** Mounts `lowers` (topmost first) read-only at `target`, layers as a stage's overlay left them; returns the unmount. */
+export async function mountReadOnlyOverlay(lowers: readonly string[], target: string): Promise<() => Promise<void>> {
+  await mkdir(target, { recursive: true });
+  const { execa } = await import('execa');
+  await execa('mount', ['-t', 'overlay', 'overlay', '-o', `ro,lowerdir=${lowers.join(':')},redirect_dir=off,metacopy=off,index=off`, target]);
+  return async () => {
+    await execa('umount', [target]);
+  };
+}

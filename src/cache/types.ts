@@ -60,6 +60,11 @@ export interface ExecutorStore {
   /** Moves a finished output tree into the store; indexes it under `key` when `cache` is set. */
   commitTree(request: CommitRequest): Promise<OutputRecord>;
   readOnlyTree(digest: Sha256): Promise<string>;
+  /**
+   * A read-only view of a stored tree's `from` subtree: its layers stacked as an overlay mounted at
+   * `target`, or its hot tree's subtree; `release` unmounts it.
+   */
+  viewTree(request: { readonly digest: Sha256; readonly from: string; readonly target: string }): Promise<{ path: string; release: () => Promise<void> }>;
   copyTree(digest: Sha256, dest: string): Promise<void>;
   /** Writes a stored tree, or its `from` subtree, to a new directory from its blobs (no hot tree needed). */
   exportTree(digest: Sha256, dest: string, from?: string, skip?: readonly string[]): Promise<void>;

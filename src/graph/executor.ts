@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CorruptBlobError } from '../cache/corrupt-blob-error.js';
 import type { TreeLayer } from '../cache/tree-layers.js';
@@ -223,6 +223,7 @@ class Executor {
     this.#emit({ type: 'node-start', node: node.id, kind: kind.kind, key: computed.key });
     const deps = await Promise.all(args.deps.map((id) => this.#depOutput(id)));
     const layers: TreeLayer[] = [];
+    const views: (() => Promise<void>)[] = [];
     let result: RunResult;
     try {
       result = await kind.run(node.spec, {
@@ -238,6 +239,16 @@ class Executor {
           await mkdir(join(dir, at), { recursive: true });
           layers.push({ at, lower: { digest: dep.digest, from } });
         },
+        readOnlyView: async (dep, from) => {
+          // Outside the output directory: a view is read, never committed.
+          const scratch = await store.newStagingDir();
+          const view = await store.viewTree({ digest: dep.digest, from, target: join(scratch, 'view') });
+          views.push(async () => {
+            await view.release();
+            await rm(scratch, { recursive: true, force: true });
+          });
+          return view.path;
+        },
       });
     } catch (error) {
       const dep = error instanceof CorruptBlobError ? deps.find((d) => d.digest === error.tree) : undefined;
@@ -246,6 +257,8 @@ class Executor {
         return { status: 'corrupt-dep', dep: dep.id, tree: dep.digest, failure: thrownFailure(node.id, error) as CorruptFailure };
       }
       result = { ok: false, error: thrownFailure(node.id, error) };
+    } finally {
+      for (const release of views) await release();
     }
     const ms = this.#o.now() - started;
     if (!result.ok) {

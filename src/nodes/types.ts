@@ -49,6 +49,11 @@ export interface RunContext {
   writableTree(dep: DepOutput, subtree: { readonly from: string; readonly at: string }): Promise<string>;
   /** Makes `<outDir>/<at>` exactly `dep`'s `<from>` subtree without copying it; nothing may be written there. */
   reuseTree(dep: DepOutput, subtree: { readonly from: string; readonly at: string }): Promise<void>;
+  /**
+   * A read-only view of `dep`'s `<from>` subtree until `run` returns: the stored layers it was committed on,
+   * stacked (no file copied), or the hot tree's subtree. Nothing may be written there.
+   */
+  readOnlyView(dep: DepOutput, from: string): Promise<string>;
 }
 
 export type RunResult = Result<null, Failure>;

@@ -93,6 +93,31 @@ describeIntegration('overlay materialization', () => {
     await store.close();
   });
 
+  test('a layered tree is viewed read-only as its kept upper layer over the tree below: the same tree, no file copied', async () => {
+    if (process.getuid?.() !== 0) throw new Error('this test mounts overlayfs and must run as root');
+    const store = await openTestStore(await tempDir());
+    const base = await commitBase(store);
+    const onOverlay = await store.newStagingDir();
+    const layer = await store.mountTree({ digest: base, from: '.', dir: onOverlay, at: 'root' });
+    await mutate(join(onOverlay, 'root'));
+    const layered = await store.commitTree({ key: key(2), dir: onOverlay, kind: 'k', preimage, durationMs: 1, cache: true, layers: layer ? [layer] : [] });
+    expect(await stat(store.layout.tree(layered.digest)).catch(() => undefined)).toBeUndefined();
+
+    const scratch = await tempDir();
+    const view = await store.viewTree({ digest: layered.digest, from: 'root', target: join(scratch, 'view') });
+    expect(view.path).toBe(join(scratch, 'view'));
+    expect(await readFile('/proc/self/mountinfo', 'utf8')).toContain(view.path);
+    await expect(writeFile(join(view.path, 'etc/motd'), 'no')).rejects.toThrow(/EROFS|read-only/);
+    const copied = await store.newStagingDir();
+    await execa('cp', ['-a', view.path, join(copied, 'root')]);
+    await view.release();
+    expect(await readFile('/proc/self/mountinfo', 'utf8')).not.toContain(view.path);
+    // No hot tree was made for the view: it stacks the layers as they were committed.
+    expect(await stat(store.layout.tree(layered.digest)).catch(() => undefined)).toBeUndefined();
+    expect((await store.commitTree({ key: key(3), dir: copied, kind: 'k', preimage, durationMs: 1, cache: true })).digest).toBe(layered.digest);
+    await store.close();
+  });
+
   test('a reused subtree commits the same tree as a copy of it, without a byte copied', async () => {
     const store = await openTestStore(await tempDir());
     const base = await commitBase(store);

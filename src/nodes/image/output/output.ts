@@ -42,7 +42,7 @@ async function packArchive(options: { ctx: RunContext; format: 'tar' | 'cpio'; n
     ...(options.comp === 'none' ? {} : { compress: { compression: options.comp, level: options.level } }),
   };
   if (format === 'tar') {
-    await writeTar({ root: join(await tree.readOnlyPath(), 'root'), ...target, ...(options.epoch === undefined ? {} : { mtime: options.epoch }) });
+    await writeTar({ root: await ctx.readOnlyView(tree, 'root'), ...target, ...(options.epoch === undefined ? {} : { mtime: options.epoch }) });
     return;
   }
   // cpio has no mtime clamp of its own: clamp a private copy.

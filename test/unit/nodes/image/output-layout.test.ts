@@ -36,6 +36,7 @@ async function runOutput(settings: Settings, options = { packages: true }): Prom
     reuseTree: async (dep, at) => {
       await subtree(dep, at);
     },
+    readOnlyView: (_dep, from) => Promise.resolve(join(tree, from)),
   });
   if (!result.ok) throw new Error(JSON.stringify(result.error));
   return outDir;
