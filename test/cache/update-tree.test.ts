@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import type { LocalStore } from '../../src/cache/local-store.js';
 import { signTree } from '../../src/cache/update-tree.js';
+import type { TreeSignature } from '../../src/cache/update-tree.js';
 import type { KeyPreimage, NodeKey } from '../../src/graph/keys.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { openTestStore } from '../helpers/test-store.js';
@@ -54,21 +55,31 @@ async function after(image: string): Promise<void> {
   await chmod(join(image, 'etc/mode'), 0o600);
 }
 
+/** Trees `a` (before) and `b` (after) stored, and `a`'s image/ written to `dir` and signed, as publishing leaves it. */
+async function publishedBefore(): Promise<{ store: LocalStore; a: string; b: string; dir: string; signature: TreeSignature }> {
+  const store = await openTestStore(await tempDir());
+  const a = await commit(store, before);
+  const b = await commit(store, after);
+  const dir = join(await tempDir(), 'image');
+  await store.exportTree(a, dir, 'image');
+  return { store, a, b, dir, signature: signTree(dir) };
+}
+
+/** Whether `dir` now holds exactly `digest`'s image/, as a fresh copy would. */
+async function expectEqualToFresh(store: LocalStore, dir: string, digest: string): Promise<void> {
+  const fresh = join(await tempDir(), 'image');
+  await store.exportTree(digest, fresh, 'image');
+  expect(await digestOf(store, dir)).toBe(await digestOf(store, fresh));
+}
+
 describe('updating a published tree in place', () => {
   test('the directory ends equal to a fresh copy of the new tree, and unchanged files keep their inode', async () => {
-    const store = await openTestStore(await tempDir());
-    const a = await commit(store, before);
-    const b = await commit(store, after);
-    const dir = join(await tempDir(), 'image');
-    await store.exportTree(a, dir, 'image');
-    const signature = signTree(dir);
+    const { store, a, b, dir, signature } = await publishedBefore();
     const kept = (await stat(join(dir, 'etc/kept'))).ino;
 
     expect(await store.updateTree({ digest: b, from: 'image', dir, previous: { digest: a, signature } })).toBe(true);
 
-    const fresh = join(await tempDir(), 'image');
-    await store.exportTree(b, fresh, 'image');
-    expect(await digestOf(store, dir)).toBe(await digestOf(store, fresh));
+    await expectEqualToFresh(store, dir, b);
     expect((await stat(join(dir, 'etc/kept'))).ino).toBe(kept);
     expect(await readFile(join(dir, 'etc/old'), 'utf8')).toBe('now a file');
     expect((await stat(join(dir, 'usr/bin/tool'))).ino).toBe((await stat(join(dir, 'usr/bin/tool-alias2'))).ino);
@@ -77,21 +88,14 @@ describe('updating a published tree in place', () => {
   });
 
   test('changes made by hand since it was written are undone, even where the stored tree did not change', async () => {
-    const store = await openTestStore(await tempDir());
-    const a = await commit(store, before);
-    const b = await commit(store, after);
-    const dir = join(await tempDir(), 'image');
-    await store.exportTree(a, dir, 'image');
-    const signature = signTree(dir);
+    const { store, a, b, dir, signature } = await publishedBefore();
     await writeFile(join(dir, 'etc/kept'), 'edited by hand');
     await writeFile(join(dir, 'etc/stray'), 'left by a boot');
     await chmod(join(dir, 'usr'), 0o700);
 
     expect(await store.updateTree({ digest: b, from: 'image', dir, previous: { digest: a, signature } })).toBe(true);
 
-    const fresh = join(await tempDir(), 'image');
-    await store.exportTree(b, fresh, 'image');
-    expect(await digestOf(store, dir)).toBe(await digestOf(store, fresh));
+    await expectEqualToFresh(store, dir, b);
     await store.close();
   });
 
@@ -109,12 +113,7 @@ describe('updating a published tree in place', () => {
   });
 
   test('a directory replaced by a symlink since is removed as a link: nothing it points to is touched', async () => {
-    const store = await openTestStore(await tempDir());
-    const a = await commit(store, before);
-    const b = await commit(store, after);
-    const dir = join(await tempDir(), 'image');
-    await store.exportTree(a, dir, 'image');
-    const signature = signTree(dir);
+    const { store, a, b, dir, signature } = await publishedBefore();
     const outside = await tempDir();
     await writeFile(join(outside, 'kept'), 'not the image');
     await rm(join(dir, 'usr/bin'), { recursive: true });
@@ -123,9 +122,7 @@ describe('updating a published tree in place', () => {
     expect(await store.updateTree({ digest: b, from: 'image', dir, previous: { digest: a, signature } })).toBe(true);
 
     expect(await readFile(join(outside, 'kept'), 'utf8')).toBe('not the image');
-    const fresh = join(await tempDir(), 'image');
-    await store.exportTree(b, fresh, 'image');
-    expect(await digestOf(store, dir)).toBe(await digestOf(store, fresh));
+    await expectEqualToFresh(store, dir, b);
     await store.close();
   });
 });
