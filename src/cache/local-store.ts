@@ -113,7 +113,7 @@ export class LocalStore implements ExecutorStore {
 
   async discardStaging(dir: string, layers: readonly TreeLayer[] = []): Promise<void> {
     for (const layer of layers) await layer.overlay?.unmount();
-    await Promise.all(layers.map((l) => (l.overlay === undefined ? undefined : rm(l.overlay.scratch, { recursive: true, force: true }))));
+    await removeOverlayScratch(layers);
     await rm(dir, { recursive: true, force: true });
   }
 
@@ -129,7 +129,7 @@ export class LocalStore implements ExecutorStore {
     const tree = await commitTree(this.cas, request.dir, layers, (digest) => this.layout.tree(digest));
     const uppers = await keepUpperLayers(this.materializeOptions, tree.digest, layers);
     await recordSeeds(this.materializeOptions, tree.digest, layers, uppers);
-    await Promise.all(layers.map((l) => (l.overlay === undefined ? undefined : rm(l.overlay.scratch, { recursive: true, force: true }))));
+    await removeOverlayScratch(layers);
     const record: OutputRecord = {
       digest: tree.digest, kind: request.kind, bytes: tree.bytes, files: tree.files, durationMs: request.durationMs, created: this.#o.now(),
     };
@@ -261,6 +261,11 @@ export class LocalStore implements ExecutorStore {
     await this.index.flushed();
     await this.index.close();
   }
+}
+
+/** The private directories of mounted layers (their work dirs, and uppers not kept), once unmounted. */
+async function removeOverlayScratch(layers: readonly TreeLayer[]): Promise<void> {
+  await Promise.all(layers.map((l) => (l.overlay === undefined ? undefined : rm(l.overlay.scratch, { recursive: true, force: true }))));
 }
 
 function openIndex(path: string): StoreIndex | undefined {

@@ -8,7 +8,7 @@ import { CorruptBlobError } from './corrupt-blob-error.js';
 import type { StoreLayout } from './store-layout.js';
 import { tempName } from './store-layout.js';
 import type { ManifestEntry, TreeManifest } from './tree-manifest.js';
-import { parseManifest } from './tree-manifest.js';
+import { parseManifest, sameEntry } from './tree-manifest.js';
 import type { TreeLayer } from './tree-layers.js';
 import { isUnder, placeUnder, relativeTo, subtreeEntries } from './tree-layers.js';
 
@@ -31,7 +31,7 @@ export async function loadManifest(cas: Cas, digest: string): Promise<TreeManife
  */
 export async function hotTree(options: MaterializeOptions, digest: string): Promise<string> {
   const target = options.layout.tree(digest);
-  if ((await stat(target).catch(() => undefined))?.isDirectory() === true) return target;
+  if (await isDirectory(target)) return target;
   const manifest = await loadManifest(options.cas, digest);
   if (manifest === undefined) throw new CorruptBlobError(digest, digest, options.cas.path(digest));
   await mkdir(options.layout.trees, { recursive: true });
@@ -61,6 +61,14 @@ interface Seed {
 
 const seedsPath = (options: MaterializeOptions, digest: string) => join(options.layout.trees, '.seeds', `${digest}.json`);
 
+/** The seeds a layered commit recorded; undefined for other trees (or an unreadable record: nothing is borrowed). */
+async function readSeeds(options: MaterializeOptions, digest: string): Promise<Seed[] | undefined> {
+  const seeds = await readFile(seedsPath(options, digest), 'utf8').then((t) => JSON.parse(t) as unknown, () => undefined);
+  return Array.isArray(seeds) ? (seeds as Seed[]) : undefined;
+}
+
+const isDirectory = async (path: string): Promise<boolean> => (await stat(path).catch(() => undefined))?.isDirectory() === true;
+
 const layersDir = (options: MaterializeOptions) => join(options.layout.trees, '.layers');
 
 /**
@@ -74,8 +82,7 @@ export async function keepUpperLayers(options: MaterializeOptions, digest: strin
     await mkdir(layersDir(options), { recursive: true });
     // Another process may have kept the same layer first: theirs holds the same tree.
     return rename(layer.overlay.upper, join(layersDir(options), name)).then(() => name, async () => {
-      const theirs = await stat(join(layersDir(options), name)).catch(() => undefined);
-      return theirs?.isDirectory() === true ? name : undefined;
+      return (await isDirectory(join(layersDir(options), name))) ? name : undefined;
     });
   }));
 }
@@ -87,12 +94,11 @@ export async function keepUpperLayers(options: MaterializeOptions, digest: strin
  */
 export async function viewLayers(options: MaterializeOptions, digest: string, from: string): Promise<string[] | undefined> {
   const hot = options.layout.tree(digest);
-  if ((await stat(hot).catch(() => undefined))?.isDirectory() === true) return [join(hot, from)];
-  const seeds = await readFile(seedsPath(options, digest), 'utf8').then((t) => JSON.parse(t) as Seed[], () => undefined);
-  const seed = Array.isArray(seeds) ? seeds.find((s) => s.at === from && s.upper !== undefined) : undefined;
+  if (await isDirectory(hot)) return [join(hot, from)];
+  const seed = (await readSeeds(options, digest))?.find((s) => s.at === from && s.upper !== undefined);
   if (seed?.upper === undefined) return undefined;
   const upper = join(layersDir(options), seed.upper);
-  if ((await stat(upper).catch(() => undefined))?.isDirectory() !== true) return undefined;
+  if (!(await isDirectory(upper))) return undefined;
   const below = await viewLayers(options, seed.lower, seed.from);
   return below === undefined ? undefined : [upper, ...below];
 }
@@ -108,10 +114,6 @@ export async function recordSeeds(options: MaterializeOptions, digest: string, l
   await rename(tmp, path);
 }
 
-/** Entry metadata a borrowed file must share with the lower one (the link shares its inode). */
-const sameFile = (a: ManifestEntry, b: ManifestEntry) => a.digest === b.digest && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid
-  && JSON.stringify(a.xattrs ?? {}) === JSON.stringify(b.xattrs ?? {});
-
 /** Paths in a hardlink group: linking one of them from elsewhere would join two groups. */
 function grouped(entries: readonly ManifestEntry[]): Set<string> {
   const out = new Set<string>();
@@ -124,13 +126,13 @@ function grouped(entries: readonly ManifestEntry[]): Set<string> {
  * hot tree can be linked from, by path. Anything unreadable is simply not borrowed.
  */
 async function borrowFromLowers(options: MaterializeOptions, digest: string, manifest: TreeManifest): Promise<Map<string, string> | undefined> {
-  const seeds = await readFile(seedsPath(options, digest), 'utf8').then((t) => JSON.parse(t) as Seed[], () => undefined);
-  if (!Array.isArray(seeds)) return undefined;
+  const seeds = await readSeeds(options, digest);
+  if (seeds === undefined) return undefined;
   const own = grouped(manifest.entries);
   const borrow = new Map<string, string>();
   for (const seed of seeds) {
     const hot = options.layout.tree(seed.lower);
-    if ((await stat(hot).catch(() => undefined))?.isDirectory() !== true) continue;
+    if (!(await isDirectory(hot))) continue;
     const lower = await loadManifest(options.cas, seed.lower);
     if (lower === undefined) continue;
     const lowerGroups = grouped(lower.entries);
@@ -139,7 +141,8 @@ async function borrowFromLowers(options: MaterializeOptions, digest: string, man
       if (e.type !== 'file' || own.has(e.path) || !isUnder(e.path, seed.at)) continue;
       const path = placeUnder(relativeTo(e.path, seed.at), seed.from);
       const match = byPath.get(path);
-      if (match?.type === 'file' && !lowerGroups.has(path) && sameFile(e, match)) borrow.set(e.path, join(hot, path));
+      // The link shares the inode, so content, owner, mode and attributes must all be the same.
+      if (match !== undefined && !lowerGroups.has(path) && sameEntry(e, match)) borrow.set(e.path, join(hot, path));
     }
   }
   return borrow;

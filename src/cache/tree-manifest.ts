@@ -47,6 +47,14 @@ export function manifestText(manifest: TreeManifest): string {
   return JSON.stringify({ entries: manifest.entries.map(sortedEntry), version: manifest.version });
 }
 
+/** Whether two entries describe the same thing at their paths: type, content, target, owner, mode, links, attributes. */
+export function sameEntry(a: ManifestEntry, b: ManifestEntry): boolean {
+  return a.type === b.type && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid
+    && a.digest === b.digest && a.target === b.target && a.hardlink === b.hardlink
+    && a.rdev?.major === b.rdev?.major && a.rdev?.minor === b.rdev?.minor
+    && JSON.stringify(a.xattrs ?? {}) === JSON.stringify(b.xattrs ?? {});
+}
+
 export function parseManifest(text: string): TreeManifest | undefined {
   try {
     const value: unknown = JSON.parse(text);

@@ -6,6 +6,7 @@ import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { walkTree } from '../util/walk-tree.js';
 import type { ManifestEntry } from './tree-manifest.js';
+import { sameEntry } from './tree-manifest.js';
 
 /** Per relative path ('.' excluded): `inode:ctimeNs:size` as the directory was left after writing it. */
 export type TreeSignature = Readonly<Record<string, string>>;
@@ -24,11 +25,6 @@ export function signTree(dir: string): TreeSignature {
   }
   return out;
 }
-
-const sameEntry = (a: ManifestEntry, b: ManifestEntry): boolean => a.type === b.type && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid
-  && a.digest === b.digest && a.target === b.target && a.hardlink === b.hardlink
-  && a.rdev?.major === b.rdev?.major && a.rdev?.minor === b.rdev?.minor
-  && JSON.stringify(a.xattrs ?? {}) === JSON.stringify(b.xattrs ?? {});
 
 export interface TreeUpdate {
   /** The directory, as `previous` was written into it and signed. */
