@@ -1,6 +1,5 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import type { MaterializeOptions } from './materialize.js';
 import { hotTree, loadManifest } from './materialize.js';
 import { CorruptBlobError } from './corrupt-blob-error.js';
@@ -42,6 +41,7 @@ export async function mountLayer(request: MountLayerRequest): Promise<TreeLayer 
     await rm(scratch, { recursive: true, force: true });
   }
   await mkdir(target, { recursive: true });
+  const { execa } = await import('execa');
   await execa('cp', ['-a', '--reflink=auto', '--no-target-directory', lower, target]);
   return undefined;
 }

@@ -1,6 +1,5 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import type { StoreLayout } from './store-layout.js';
 import { pidOfTempName } from './store-layout.js';
 
@@ -14,6 +13,7 @@ export async function sweepAbandoned(layout: StoreLayout, isAlive: (pid: number)
       const pid = pidOfTempName(name.slice(prefix.length));
       if (pid !== undefined && isAlive(pid)) continue;
       // A killed build can leave its overlays mounted: removing through them would only fill their upper layers.
+      const { execa } = await import('execa');
       for (const mount of await mountsUnder(join(dir, name))) await execa('umount', ['--lazy', mount], { reject: false });
       await rm(join(dir, name), { recursive: true, force: true });
       removed++;

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { execa } from 'execa';
 
 /** Extended attributes per relative path ('.' for the root), values base64. */
 export type TreeXattrs = ReadonlyMap<string, Readonly<Record<string, string>>>;
@@ -51,6 +50,7 @@ export function parseGetfattr(output: string, root: string): Map<string, Record<
  */
 export async function readTreeXattrs(root: string): Promise<TreeXattrs> {
   if (!existsSync(GETFATTR)) throw new Error(`${GETFATTR} is missing: mkb needs it to store extended attributes (install the Debian package 'attr')`);
+  const { execa } = await import('execa');
   const r = await execa(GETFATTR, ['--absolute-names', '--no-dereference', '--recursive', '--physical', '--dump', '--match=-', '--encoding=base64', root], { reject: false, stdin: 'ignore' });
   if (r.exitCode !== 0 && r.stdout === '') throw new Error(`getfattr failed on ${root}: ${r.stderr}`);
   return parseGetfattr(r.stdout, root);
@@ -65,5 +65,6 @@ export async function writeTreeXattrs(root: string, xattrs: ReadonlyArray<readon
     ...Object.entries(attrs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => `${escapeName(name)}=0s${value}`),
     '',
   ].join('\n')).join('\n');
+  const { execa } = await import('execa');
   await execa(SETFATTR, ['--restore=-'], { cwd: root, input: dump + '\n' });
 }

@@ -5,7 +5,6 @@ import { existsSync, lstatSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { str } from '../../nodes/image/image-settings.js';
 import type { Settings } from '../../nodes/types.js';
 import { EXIT } from '../engine/exit.js';
@@ -27,6 +26,7 @@ function checkFormat(verb: 'shell' | 'boot', settings: Settings): void {
 
 /** The caller's core-dump limit as nspawn wants it (`soft:hard`, `infinity` for unlimited). */
 async function coreLimit(): Promise<string> {
+  const { execa } = await import('execa');
   const r = await execa('sh', ['-c', 'echo "$(ulimit -Sc):$(ulimit -Hc)"'], { reject: false });
   return r.exitCode === 0 ? r.stdout.trim().replace(/unlimited/g, 'infinity') : '0:infinity';
 }
@@ -41,6 +41,7 @@ async function writeCredentials(dir: string, settings: Settings): Promise<{ name
     else if (typeof c.Path === 'string') values.set(c.Name, `@${c.Path}`);
   }
   if (!values.has('firstboot.timezone')) {
+    const { execa } = await import('execa');
     const tz = await execa('timedatectl', ['show', '-p', 'Timezone', '--value'], { reject: false }).catch(() => undefined);
     values.set('firstboot.timezone', tz?.exitCode === 0 && tz.stdout.trim() !== '' ? tz.stdout.trim() : 'UTC');
   }
@@ -80,6 +81,7 @@ export async function shellVerb(ctx: VerbContext): Promise<number> {
     });
     if (ctx.parsed.debug) ctx.io.err(`‣ ${argv.join(' ')}\n`);
     const [command = 'systemd-nspawn', ...rest] = argv;
+    const { execa } = await import('execa');
     const r = await execa(command, rest, { stdio: 'inherit', reject: false, env: { SYSTEMD_TMPFILES_FORCE_SUBVOL: '0', ...process.env } });
     if (r.failed && r.exitCode === undefined) {
       throw new VerbFailed(`cannot run ${command}: ${r.shortMessage}`, "install Debian's systemd-container package");

@@ -1,6 +1,5 @@
 // Loaded only by the build verbs, so it may import zod eagerly.
 import { z } from 'zod';
-import { execa } from 'execa';
 import { ConfigInvalid, type ConfigDiagnostic } from '../diagnostics.js';
 import { SETTINGS } from '../settings/index.js';
 import type { SettingDef } from '../settings/types.js';
@@ -79,6 +78,7 @@ export interface ConfigureScriptOptions {
 /** Runs one configure script and returns the config it printed, validated. */
 export async function runConfigureScript(options: ConfigureScriptOptions): Promise<ImageJson> {
   const at = { kind: 'default-path', file: options.script } as const;
+  const { execa } = await import('execa');
   const result = await execa(options.script, [], {
     cwd: options.cwd, env: { ...options.env }, extendEnv: false, input: dumpJsonCompact(options.config), reject: false,
     stderr: 'inherit',

@@ -1,7 +1,6 @@
 // Copies skeleton and extra trees into an image root, and names input paths relative to the plan root.
 import { stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { execa } from 'execa';
 import type { Tree } from './image-settings.js';
 
 /** `path` relative to `root` (posix); paths outside the root keep their `../` form. */
@@ -23,6 +22,7 @@ export interface CopyTreesOptions {
  * owned by the builder unless `owner`), an archive is extracted there.
  */
 export async function copyTrees(o: CopyTreesOptions): Promise<void> {
+  const { execa } = await import('execa');
   for (const tree of o.trees) {
     const dest = join(o.root, tree.target);
     await execa('mkdir', ['-p', dest]);

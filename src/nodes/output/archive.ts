@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { walkTree } from '../../util/walk-tree.js';
 
 /** Output compressions mkosi can actually produce (bz2/lz4/lzma parse but have no compressor). */
@@ -29,6 +28,7 @@ export interface ArchiveOptions {
 export async function writeTar(options: ArchiveOptions): Promise<void> {
   // tar runs the compressor itself, over an OS pipe: nothing of the stream passes through this process.
   const compressor = options.compress === undefined ? [] : [`--use-compress-program=${compressorArgv(options.compress.compression, options.compress.level).join(' ')}`];
+  const { execa } = await import('execa');
   await execa('tar', [
     '--create', `--file=${options.dest}`, ...compressor, `--directory=${options.root}`, '--sort=name', '--numeric-owner',
     '--acls', '--xattrs', '--xattrs-include=*', '--sparse', '--force-local',
@@ -53,6 +53,7 @@ async function archive(options: ArchiveOptions, file: string, args: readonly str
   // Files on both ends and stdout never buffered: execa buffers it by default (even into a pipe), and an
   // image is hundreds of MB. stderr stays buffered for the error message.
   const dest = { stdout: { file: options.dest }, buffer: { stdout: false }, cancelSignal: options.signal } as const;
+  const { execa } = await import('execa');
   if (options.compress === undefined) {
     await execa(file, args, { ...io, ...dest });
     return;

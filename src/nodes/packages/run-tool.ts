@@ -1,6 +1,5 @@
 // Runs one external tool with execa and an explicit environment (DESIGN.md §6): nothing of the caller's
 // environment leaks in except the allow-listed variables the caller passes as a value (STYLE.md R4).
-import { execa } from 'execa';
 import { err, ok } from '../../errors/result.js';
 import type { Result } from '../../errors/result.js';
 import type { PackageFailure } from './package-failure.js';
@@ -50,6 +49,7 @@ export function outputTail(text: string, n = 15): string {
 export async function runTool(options: RunToolOptions): Promise<Result<ToolOutput, PackageFailure>> {
   const [file, ...args] = options.argv;
   if (file === undefined) throw new TypeError('runTool: empty argv');
+  const { execa } = await import('execa');
   const child = execa(file, args, {
     env: options.env, extendEnv: false, reject: false, stdin: 'ignore', all: true,
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),

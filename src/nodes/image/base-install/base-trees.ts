@@ -4,7 +4,6 @@
 // need systemd-dissect and root in mkosi: mkb refuses them.
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { execa } from 'execa';
 import { copyTrees } from '../trees.js';
 
 export type BaseTreeForm = 'directory' | 'tar' | 'raw' | 'file';
@@ -37,6 +36,7 @@ export async function copyBaseTrees(o: CopyBaseTreesOptions): Promise<readonly s
   const raw = forms.filter((f) => f.form === 'raw').map((f) => f.source);
   if (raw.length > 0) return raw;
   const opts = o.signal === undefined ? {} : { cancelSignal: o.signal };
+  const { execa } = await import('execa');
   await execa('mkdir', ['-p', o.root], opts);
   for (const { source, form } of forms) {
     if (form === 'file') {

@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { err, ok } from '../../../errors/result.js';
 import type { Result } from '../../../errors/result.js';
 import type { PackageFailure } from '../../packages/package-failure.js';
@@ -19,6 +18,7 @@ import { NODE_ENV } from '../node-support.js';
 export async function hashPassword(password: string, signal: AbortSignal): Promise<Result<string, PackageFailure>> {
   const salt = createHash('sha256').update(`mkb root password\0${password}`).digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 16);
   // On stdin, so the password never shows in a process listing.
+  const { execa } = await import('execa');
   const r = await execa('openssl', ['passwd', '-6', '-salt', salt, '-stdin'], {
     env: NODE_ENV, extendEnv: false, reject: false, input: `${password}\n`, cancelSignal: signal,
   });

@@ -4,7 +4,6 @@
 // the rest of the wish list follows in a second apt run.
 import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import pLimit from 'p-limit';
 import { err, ok } from '../../../../errors/result.js';
 import type { Result } from '../../../../errors/result.js';
@@ -37,6 +36,7 @@ async function unpack(options: BootstrapOptions, deb: string): Promise<Result<nu
   const excludes = options.settings.withDocs ? [] : DOC_EXCLUDE_GLOBS.map((g) => `--exclude=./${g}`);
   const tarArgv = ['tar', '-x', '-C', options.root, '--keep-directory-symlink', '--numeric-owner', ...excludes];
   const common = { env: options.env, extendEnv: false, reject: false, stdin: 'ignore' as const, ...(options.signal === undefined ? {} : { cancelSignal: options.signal }) };
+  const { execa } = await import('execa');
   const r = await execa('dpkg-deb', ['--fsys-tarfile', deb], { ...common, stderr: 'pipe' }).pipe(tarArgv[0] ?? 'tar', tarArgv.slice(1), common);
   if (r.exitCode === 0) return ok(null);
   return err({
