@@ -182,6 +182,8 @@ describe('mkb build on a bookworm config', () => {
     const listing = await execa('sh', ['-c', `zstd -dc '${join(out, 'small_1.0.tar.zst')}' | tar -t`]);
     expect(listing.stdout.split('\n')).toEqual(expect.arrayContaining(['./etc/motd-extra', './etc/hostname', './usr/bin/less']));
     expect(JSON.parse(await readFile(recordPath(out, 'small_1.0'), 'utf8')).files).toEqual(['small_1.0', 'small_1.0.SHA256SUMS', 'small_1.0.manifest', 'small_1.0.tar.zst']);
+    // The directory published before was removed during the build; nothing of it is left behind.
+    expect((await readdir(out)).filter((name) => name.startsWith('.mkb-'))).toEqual(['.mkb-published.small_1.0.json']);
   });
 
   test('switching Format= to cpio runs only the output', async () => {

@@ -3,7 +3,7 @@
 import { access } from 'node:fs/promises';
 import { renderFailure } from '../../errors/render.js';
 import { CorruptBlobError } from '../../cache/corrupt-blob-error.js';
-import { publishOutput, recordPath } from '../../nodes/image/publish.js';
+import { publishOutput, recordPath, retirePublishedTrees } from '../../nodes/image/publish.js';
 import type { PublishResult } from '../../nodes/image/publish.js';
 import type { Settings } from '../../nodes/types.js';
 import { VerbFailed } from '../report-error.js';
@@ -28,6 +28,13 @@ async function checkBuiltOnce(main: Settings, root: string): Promise<void> {
   }
 }
 
+/** A directory published before cannot be updated into an archive: it is removed while the build runs. */
+function retireReplacedTrees(settings: Settings, root: string, tag: string): Promise<void> | undefined {
+  const format = str(settings, 'Format');
+  if (format === 'directory' || format === 'none') return undefined;
+  return retirePublishedTrees({ outputDir: str(settings, 'OutputDirectory') ?? root, output: str(settings, 'Output') ?? 'image', tag });
+}
+
 export async function buildVerb(ctx: VerbContext): Promise<number> {
   const flags: BuildFlags = ctx.buildFlags ?? { dryRun: false };
   const loaded = await loadForVerb(ctx);
@@ -38,6 +45,7 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
     return EXIT.usage;
   }
   const runtime = processRuntime();
+  let retiring: Promise<void> | undefined;
   try {
     // mkosi 27.1 refuses -R before it runs any script.
     if (ctx.parsed.rerunBuildScripts) await checkBuiltOnce(main, root);
@@ -56,6 +64,9 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
       ctx.io.err('mkb: no image has build scripts: nothing to rerun\n');
       return EXIT.ok;
     }
+    if (published !== undefined && !flags.dryRun && !ctx.parsed.rerunBuildScripts) retiring = retireReplacedTrees(published.settings, root, `${runtime.pid}`);
+    // Marked handled now; awaited in afterBuild, or below when the build fails.
+    retiring?.catch(() => undefined);
     return await buildAction({
       planInput: plan.value.planInput,
       dryRun: flags.dryRun, failureMode: flags.failureMode ?? 'no-new',
@@ -68,6 +79,7 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
           ctx.io.err(`reran the build scripts (${[...rerun].join(', ')}); the outputs are left as they are\n`);
           return true;
         }
+        await retiring;
         if (published === undefined) return true;
         const node = result.nodes.get(published.output);
         if (node === undefined || !('digest' in node)) return false;
@@ -95,6 +107,8 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
       },
     }, runtime);
   } finally {
+    // A failed build still finishes removing what it started to remove.
+    await retiring?.catch(() => undefined);
     runtime.dispose();
   }
 }

@@ -115,6 +115,27 @@ export async function publishOutput(o: PublishOptions): Promise<PublishResult> {
 }
 
 /**
+ * Starts removing the directories an image published last time when the next publish cannot update them
+ * in place (the image is no longer a directory), so that removing thousands of files runs beside the
+ * build instead of after it. mkosi removes its old outputs before building as well. Each is first renamed
+ * out of the way: its name never shows a half-removed tree.
+ */
+export async function retirePublishedTrees(o: { readonly outputDir: string; readonly output: string; readonly tag: string }): Promise<void> {
+  const previous = await readRecord(recordPath(o.outputDir, o.output));
+  await Promise.all(Object.keys(previous?.trees ?? {}).map(async (name) => {
+    const dir = join(o.outputDir, name);
+    if (!(await isDirectory(dir))) return;
+    const retired = join(o.outputDir, `.mkb-retired-${o.tag}-${name}`);
+    await rename(dir, retired);
+    // rm(1) removes a large tree faster than fs.rm's recursion.
+    const { execa } = await import('execa');
+    await execa('rm', ['-rf', '--', retired], { stdin: 'ignore' });
+  }));
+}
+
+const isDirectory = (path: string): Promise<boolean> => lstat(path).then((s) => s.isDirectory(), () => false);
+
+/**
  * Moves each directory published last time into staging and updates it there to the new tree; the names
  * updated. One that cannot be updated in place is removed and copied whole with the rest.
  */
@@ -123,7 +144,7 @@ async function updatePublishedTrees(o: PublishOptions, previous: PublishRecord |
   const updated: string[] = [];
   for (const [name, signature] of Object.entries(previous.trees)) {
     const dir = join(staging, name);
-    if (!(await lstat(join(o.outputDir, name)).then((s) => s.isDirectory(), () => false))) continue;
+    if (!(await isDirectory(join(o.outputDir, name)))) continue;
     await rename(join(o.outputDir, name), dir);
     if (await o.updateTree({ digest: o.digest, from: name, dir, previous: { digest: previous.digest, signature } })) updated.push(name);
     else await rm(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
-import { lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { publishOutput, recordPath } from '../../../../src/nodes/image/publish.js';
+import { publishOutput, recordPath, retirePublishedTrees } from '../../../../src/nodes/image/publish.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 
 /** A fake store: each digest names a set of files; counts copies. */
@@ -63,7 +63,7 @@ describe('publishOutput', () => {
     const out = await tempDir();
     const store = fakeStore(TREES);
     await publishOutput({ digest: 'd1', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't' });
-    await (await import('node:fs/promises')).rm(join(out, 'img.tar.zst'));
+    await rm(join(out, 'img.tar.zst'));
     expect((await publishOutput({ digest: 'd1', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't' })).upToDate).toBe(false);
     expect(await readFile(join(out, 'img.tar.zst'), 'utf8')).toBe('one');
   });
@@ -137,5 +137,45 @@ describe('publishOutput', () => {
     await publishOutput({ digest: 'd5', outputDir: out, output: 'img', copyTree, updateTree: () => Promise.resolve(false), tag: 't' });
     await publishOutput({ digest: 'd6', outputDir: out, output: 'img', copyTree, updateTree: () => Promise.resolve(false), tag: 't' });
     expect(await readdir(join(out, 'img'))).toEqual(['d6']);
+  });
+});
+
+describe('retirePublishedTrees', () => {
+  /** A directory image published, as Format=directory leaves it. */
+  async function publishedDirectory(out: string): Promise<void> {
+    const copyTree = async (digest: string, dest: string) => {
+      await mkdir(join(dest, 'img', 'usr'), { recursive: true });
+      await writeFile(join(dest, 'img', 'usr', 'f'), digest);
+    };
+    await publishOutput({ digest: 'dir', outputDir: out, output: 'img', copyTree, tag: 't' });
+  }
+
+  test('removes the published directories, and the next publish of an archive completes the switch', async () => {
+    const out = await tempDir();
+    await publishedDirectory(out);
+    await writeFile(join(out, 'unrelated'), 'keep me');
+    await retirePublishedTrees({ outputDir: out, output: 'img', tag: 't' });
+    expect((await readdir(out)).sort()).toEqual(['.mkb-published.img.json', 'unrelated']);
+    const store = fakeStore(TREES);
+    const r = await publishOutput({ digest: 'd1', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't' });
+    expect(r.upToDate).toBe(false);
+    expect((await readdir(out)).sort()).toEqual(['.mkb-published.img.json', 'img', 'img.SHA256SUMS', 'img.tar.zst', 'unrelated']);
+    expect(await readlink(join(out, 'img'))).toBe('img.tar.zst');
+  });
+
+  test('leaves published files, an image never published and a name that is no longer a directory alone', async () => {
+    const out = await tempDir();
+    await retirePublishedTrees({ outputDir: out, output: 'img', tag: 't' });
+    expect(await readdir(out)).toEqual([]);
+    const store = fakeStore(TREES);
+    await publishOutput({ digest: 'd1', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't' });
+    await retirePublishedTrees({ outputDir: out, output: 'img', tag: 't' });
+    expect((await readdir(out)).sort()).toEqual(['.mkb-published.img.json', 'img', 'img.SHA256SUMS', 'img.tar.zst']);
+    const dirOut = await tempDir();
+    await publishedDirectory(dirOut);
+    await rm(join(dirOut, 'img'), { recursive: true });
+    await writeFile(join(dirOut, 'img'), 'a file the user put there');
+    await retirePublishedTrees({ outputDir: dirOut, output: 'img', tag: 't' });
+    expect(await readFile(join(dirOut, 'img'), 'utf8')).toBe('a file the user put there');
   });
 });
