@@ -1,8 +1,9 @@
-/** Where a config value came from: a file and line, or the command line. */
+/** Where a config value came from: a file and line, the command line, a file found by name, or mkb's environment. */
 export type SourceLocation =
   | { readonly kind: 'file'; readonly file: string; readonly line: number }
   | { readonly kind: 'cli'; readonly option: string }
-  | { readonly kind: 'default-path'; readonly file: string };
+  | { readonly kind: 'default-path'; readonly file: string }
+  | { readonly kind: 'environment'; readonly variable: string };
 
 export interface ConfigDiagnostic {
   readonly severity: 'error' | 'warning';
@@ -54,6 +55,7 @@ export function formatLocation(at: SourceLocation): string {
     case 'file': return `${at.file}:${at.line}`;
     case 'cli': return `command line option ${at.option}`;
     case 'default-path': return at.file;
+    case 'environment': return `environment variable $${at.variable}`;
   }
 }
 

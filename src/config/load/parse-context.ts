@@ -1,6 +1,6 @@
-import type { DiagnosticSink } from '../diagnostics.js';
+import { ConfigInvalid, type DiagnosticSink } from '../diagnostics.js';
 import type { DefaultContext, HostFacts, SettingDef } from '../settings/types.js';
-import type { ParseEnv } from '../values/kind.js';
+import { ValueError, type ParseEnv } from '../values/kind.js';
 
 /** A scalar reset by an empty file assignment: it reads as the default, and local config promotes that default. */
 const RESET: unique symbol = Symbol('reset');
@@ -156,6 +156,10 @@ export class ParseContext {
     this.#computing.add(key);
     try {
       return rule.compute(ctx);
+    } catch (error) {
+      if (!(error instanceof ValueError)) throw error;
+      // Defaults are computed on first read, after the files' problems were reported: this one stops loading.
+      throw new ConfigInvalid([{ severity: 'error', message: error.message, setting: key, ...(error.at ? { at: error.at } : {}), ...(error.hint ? { hint: error.hint } : {}) }]);
     } finally {
       this.#computing.delete(key);
     }

@@ -38,7 +38,13 @@ export function timestamp(): ValueKind<number | null> {
  */
 export function defaultSourceDateEpoch(ctx: DefaultContext): number | null {
   const value = ctx.host.env['SOURCE_DATE_EPOCH'];
-  return value === undefined || value === '' ? null : parseTimestamp(value);
+  if (value === undefined || value === '') return null;
+  try {
+    return parseTimestamp(value);
+  } catch (error) {
+    if (!(error instanceof ValueError)) throw error;
+    throw new ValueError(error.message, 'set SOURCE_DATE_EPOCH to seconds since the Unix epoch, or unset it', { kind: 'environment', variable: 'SOURCE_DATE_EPOCH' });
+  }
 }
 
 /** `[Content]`, first part (mkosi 27.1 table order): packages, trees, package removal, SourceDateEpoch. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { SourceLocation } from '../diagnostics.js';
 
 /** The zod namespace, handed to schema builders by the code that needs validation. */
 export type Zod = typeof z;
@@ -43,9 +44,12 @@ export interface ValueKind<T> {
 /** A value that does not parse. The loader adds file, line and setting. */
 export class ValueError extends Error {
   readonly hint: string | undefined;
-  constructor(message: string, hint?: string) {
+  /** Where the value came from, when the code that reports the error cannot know (a default read from the environment). */
+  readonly at: SourceLocation | undefined;
+  constructor(message: string, hint?: string, at?: SourceLocation) {
     super(message);
     this.name = 'ValueError';
     this.hint = hint;
+    this.at = at;
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { cli, configTree, loadTree, mainImage } from '../../../helpers/config-tree.js';
+import { ConfigInvalid, renderDiagnostic } from '../../../../src/config/diagnostics.js';
 
 describe('precedence of the command line, local config and files', () => {
   test('a scalar on the command line beats every file', async () => {
@@ -97,5 +98,18 @@ describe('an empty assignment in local config', () => {
   test('resets a scalar, and the reset is promoted: later files cannot set it again (test_override_default)', async () => {
     const dir = await configTree({ 'mkosi.conf': '[Output]\nImageId=conf\n', 'mkosi.local.conf': '[Output]\nImageId=\n' });
     expect(mainImage(await loadTree(dir))['ImageId']).toBe(null);
+  });
+});
+
+describe('a default that cannot be computed', () => {
+  test('a bad $SOURCE_DATE_EPOCH stops loading with a located error, not an internal one', async () => {
+    const dir = await configTree({ 'mkosi.conf': '[Output]\nImageId=x\n' });
+    const error = await loadTree(dir, { host: { env: { SOURCE_DATE_EPOCH: 'yesterday' } } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigInvalid);
+    expect((error as ConfigInvalid).diagnostics).toEqual([{
+      severity: 'error', setting: 'SourceDateEpoch', message: "Timestamp 'yesterday' is not a valid integer",
+      at: { kind: 'environment', variable: 'SOURCE_DATE_EPOCH' }, hint: 'set SOURCE_DATE_EPOCH to seconds since the Unix epoch, or unset it',
+    }]);
+    expect((error as ConfigInvalid).diagnostics.map(renderDiagnostic).join('\n')).toContain('environment variable $SOURCE_DATE_EPOCH');
   });
 });
