@@ -152,6 +152,16 @@ describe('engine command actions', () => {
     expect(JSON.parse(after.stdout())).toMatchObject({ entries: 0, blobs: 0 });
   });
 
+  test("cache commands given a build's --cache-directory= use the store inside it, and make no store of their own", async () => {
+    const f = await fixture();
+    const cacheDirectory = join(f.dir, 'cache');
+    await buildAction({ planFile: f.planFile, cacheDir: join(cacheDirectory, 'mkb'), failureMode: 'no-new', dryRun: false, reporter: 'json' }, fakeRuntime());
+    const verify = fakeRuntime();
+    expect(await cacheVerifyAction({ cacheDir: cacheDirectory }, verify)).toBe(0);
+    expect(verify.stdout()).toBe('3 entries checked, 0 dropped\n');
+    expect(await readdir(cacheDirectory)).toEqual(['mkb']);
+  });
+
   test('clean removes outputs and symlink targets; -f also the image cache entries', async () => {
     const f = await fixture();
     await buildAction({ planFile: f.planFile, cacheDir: f.cacheDir, failureMode: 'no-new', dryRun: false, reporter: 'json' }, fakeRuntime());
