@@ -66,19 +66,30 @@ export class StatCacheHasher implements FileHasher {
     const abs = join(root, rel);
     const s = await lstat(abs, { bigint: true }).catch(() => undefined);
     if (s === undefined) return false;
+    out[rel] = await this.#describe(abs, s);
     if (s.isDirectory()) {
       for (const name of (await readdir(abs)).sort()) {
         const child = `${rel}/${name}`;
         if (!v.excluded(child)) await this.#visit({ ...v, rel: child });
       }
-      return true;
     }
-    if (s.isSymbolicLink()) {
-      out[rel] = `symlink:${await readlink(abs)}`;
-      return true;
-    }
-    out[rel] = await this.digest(abs, s);
     return true;
+  }
+
+  /**
+   * What of an input path shapes the trees made from it: type and permission bits (copies keep modes), then
+   * the content, the link target or the device number. Owners are left out: trees are copied with their
+   * owner reset, and a checkout's owner differs between machines that share a remote cache.
+   */
+  async #describe(abs: string, s: BigIntStats): Promise<string> {
+    const mode = (Number(s.mode) & 0o7777).toString(8).padStart(4, '0');
+    if (s.isFile()) return `file:${mode}:${await this.digest(abs, s)}`;
+    if (s.isDirectory()) return `dir:${mode}`;
+    if (s.isSymbolicLink()) return `symlink:${await readlink(abs)}`;
+    // Never opened: reading a FIFO would block. Sockets and devices are copied as nodes too.
+    if (s.isFIFO()) return `fifo:${mode}`;
+    if (s.isSocket()) return `socket:${mode}`;
+    return `${s.isCharacterDevice() ? 'char' : 'block'}:${mode}:${s.rdev}`;
   }
 
   /** SHA-256 of one file, via the stat cache. */

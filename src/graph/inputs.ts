@@ -7,11 +7,12 @@ import { keyOf, keyPreimage } from './keys.js';
 import type { PlannedNode } from './types.js';
 
 /**
- * Digests input files and directories (relative to root); directories expand to their files. `exclude`
- * names paths (relative to root, a trailing `*` matching any suffix) left out of that expansion.
+ * Describes input paths (relative to root) and everything under an input directory: each path's type, mode
+ * and content digest or link target. `exclude` names paths (relative to root, a trailing `*` matching any
+ * suffix) left out of a directory's expansion.
  */
 export interface FileHasher {
-  hash(root: string, paths: readonly string[], exclude?: readonly string[]): Promise<Result<Record<string, Sha256>, { readonly path: string }>>;
+  hash(root: string, paths: readonly string[], exclude?: readonly string[]): Promise<Result<Record<string, string>, { readonly path: string }>>;
 }
 
 /** Resolves a host tool to an identity (resolved path and version); undefined when missing. */

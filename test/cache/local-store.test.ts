@@ -1,5 +1,8 @@
-import { readFile, readdir, rm, stat, utimes, writeFile, mkdir, chmod } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { readFile, readdir, rm, stat, symlink, utimes, writeFile, mkdir, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import { collectGarbage } from '../../src/cache/gc.js';
 import { packTree, unpackTree } from '../../src/cache/pack.js';
@@ -206,13 +209,32 @@ describe('local store', () => {
     await s.close();
   });
 
-  test('directories as inputs expand to their files, by relative path', async () => {
+  test('directories as inputs expand to everything under them, by relative path, with types and modes', async () => {
     const s = await openTestStore(await tempDir());
     const inputs = await tempDir();
     await mkdir(join(inputs, 'extra/etc'), { recursive: true });
-    await writeFile(join(inputs, 'extra/etc/motd'), 'm');
+    await mkdir(join(inputs, 'extra/empty'), { mode: 0o700 });
+    await writeFile(join(inputs, 'extra/etc/motd'), 'm', { mode: 0o640 });
+    await symlink('motd', join(inputs, 'extra/etc/issue'));
     const result = await s.hasher.hash(inputs, ['extra']);
-    expect(result.ok && Object.keys(result.value)).toEqual(['extra/etc/motd']);
+    const mode = (path: string) => ((statSync(join(inputs, path)).mode & 0o7777).toString(8).padStart(4, '0'));
+    expect(result).toEqual({ ok: true, value: {
+      extra: `dir:${mode('extra')}`, 'extra/empty': 'dir:0700', 'extra/etc': `dir:${mode('extra/etc')}`,
+      'extra/etc/issue': 'symlink:motd', 'extra/etc/motd': `file:0640:${createHash('sha256').update('m').digest('hex')}`,
+    } });
+    await s.close();
+  });
+
+  test('a mode change alone changes the description; a FIFO is described without being opened', async () => {
+    const s = await openTestStore(await tempDir());
+    const inputs = await tempDir();
+    await writeFile(join(inputs, 'script'), 'echo hi');
+    const before = await s.hasher.hash(inputs, ['script']);
+    await chmod(join(inputs, 'script'), 0o755);
+    const after = await s.hasher.hash(inputs, ['script']);
+    expect(before.ok && after.ok && before.value['script'] !== after.value['script']).toBe(true);
+    await execa('mkfifo', ['-m', '0600', join(inputs, 'pipe')]);
+    expect(await s.hasher.hash(inputs, ['pipe'])).toEqual({ ok: true, value: { pipe: 'fifo:0600' } });
     await s.close();
   });
 
@@ -224,7 +246,7 @@ describe('local store', () => {
       await writeFile(join(inputs, f), f);
     }
     const result = await s.hasher.hash(inputs, ['.'], ['mkosi.output', 'mkosi.builddir', 'image_1.0*', '.mkb-*']);
-    expect(result.ok && Object.keys(result.value)).toEqual(['./mkosi.build', './src/main.c']);
+    expect(result.ok && Object.keys(result.value)).toEqual(['.', './mkosi.build', './src', './src/main.c']);
     await s.close();
   });
 
