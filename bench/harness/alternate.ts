@@ -13,15 +13,19 @@ export async function runAlternately(scenario: PairScenario, options: AlternateO
   const mkb: number[] = [];
   const mkosi: number[] = [];
   let peak = 0;
-  for (let round = 0; round < options.rounds; round++) {
-    const a = await measure(await sources.mkb(round));
-    const b = await measure(await sources.mkosi(round));
-    mkb.push(a.ms);
-    mkosi.push(b.ms);
-    peak = Math.max(peak, a.peakRssKiB);
-    options.log(`  ${scenario.id} round ${round + 1}/${options.rounds}: mkb ${a.ms.toFixed(0)} ms, mkosi ${b.ms.toFixed(0)} ms`);
-    if (a.lastLine !== '') options.log(`    mkb: ${a.lastLine}`);
-    if (b.lastLine !== '') options.log(`    mkosi: ${b.lastLine}`);
+  try {
+    for (let round = 0; round < options.rounds; round++) {
+      const a = await measure(await sources.mkb(round));
+      const b = await measure(await sources.mkosi(round));
+      mkb.push(a.ms);
+      mkosi.push(b.ms);
+      peak = Math.max(peak, a.peakRssKiB);
+      options.log(`  ${scenario.id} round ${round + 1}/${options.rounds}: mkb ${a.ms.toFixed(0)} ms, mkosi ${b.ms.toFixed(0)} ms`);
+      if (a.lastLine !== '') options.log(`    mkb: ${a.lastLine}`);
+      if (b.lastLine !== '') options.log(`    mkosi: ${b.lastLine}`);
+    }
+  } finally {
+    await sources.cleanup?.();
   }
   const ratios = pairwiseRatios(mkb, mkosi);
   return {

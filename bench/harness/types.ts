@@ -15,8 +15,8 @@ export type CommandSource = (round: number) => Promise<TimedCommand>;
 export interface PairScenario {
   readonly id: string;
   readonly title: string;
-  /** Runs once before the first round (generate trees, warm caches). */
-  setup(): Promise<{ mkb: CommandSource; mkosi: CommandSource }>;
+  /** Runs once before the first round (generate trees, warm caches); `cleanup` runs after the last. */
+  setup(): Promise<{ mkb: CommandSource; mkosi: CommandSource; cleanup?: () => Promise<void> }>;
   /** mkb's target as a ratio of mkosi's time (e.g. 0.3), shown next to the measured ratio. */
   readonly goal?: number;
   /** Rounds for this scenario when `--rounds` is not given (slow scenarios run fewer). */

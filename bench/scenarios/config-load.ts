@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseEnv, ensureMkosi, pythonInterpreter, repoRoot } from '../../test/support/mkosi.js';
@@ -53,6 +53,9 @@ export const configLoadScenario: PairScenario = {
       argv: [pythonInterpreter(), '-m', 'mkosi', '-C', root, 'summary', '--json'], cwd: root,
       env: { ...env, PYTHONPATH: mkosi.pythonPath },
     };
-    return { mkb: () => Promise.resolve(mkb), mkosi: () => Promise.resolve(mkosiCommand) };
+    return {
+      mkb: () => Promise.resolve(mkb), mkosi: () => Promise.resolve(mkosiCommand),
+      cleanup: () => rm(root, { recursive: true, force: true }),
+    };
   },
 };
