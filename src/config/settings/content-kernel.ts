@@ -10,10 +10,10 @@ const BOOTLOADERS = ['none', 'uki', 'systemd-boot', 'grub', 'uki-signed', 'syste
 
 /**
  * The deprecated regex forms (`KernelModulesInclude=`, `FirmwareExclude=`, …): every item is stored with
- * an `re:` prefix, so that one list can hold globs and regular expressions in the order given.
- * The patterns are not checked when parsed.
+ * an `re:` prefix, so that one list can hold globs and regular expressions in the order given; the
+ * special values `default` and `host` are kept as they are (mkosi 27.1). The patterns are not checked when parsed.
  */
-const regexList = (): ValueKind<string[]> => list({ item: (raw) => `re:${raw}` });
+const regexList = (): ValueKind<string[]> => list({ item: (raw) => (raw === 'default' || raw === 'host' ? raw : `re:${raw}`) });
 
 /** `[Content]`, boot part (mkosi 27.1 table order): bootloaders, UKIs, initrds, kernel modules, firmware. */
 export const CONTENT_KERNEL_SETTINGS = [

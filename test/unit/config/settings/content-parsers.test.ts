@@ -152,8 +152,9 @@ describe('SourceDateEpoch', () => {
 });
 
 describe('kernel modules and firmware', () => {
-  test('the regex forms store every item with an re: prefix', () => {
-    expect(parse('KernelModulesInclude', 'virtio.* -x default host')).toEqual(['re:virtio.*', 're:-x', 're:default', 're:host']);
+  test('the regex forms store every item with an re: prefix, except the special values default and host (as mkosi 27.1)', () => {
+    expect(parse('KernelModulesInclude', 'virtio.* -x default host')).toEqual(['re:virtio.*', 're:-x', 'default', 'host']);
+    expect(parse('KernelModulesExclude', 'host x')).toEqual(['host', 're:x']);
     expect(parse('KernelModulesExclude', 'nvidia.*')).toEqual(['re:nvidia.*']);
     expect(parse('FirmwareExclude', 'amdgpu/.*')).toEqual(['re:amdgpu/.*']);
     expect(parse('KernelModulesInitrdExclude', '(')).toEqual(['re:(']);
