@@ -14,6 +14,7 @@ import type { ImagePlan, PlanImagesOptions } from '../../nodes/image/plan-images
 import { readHostAptSources } from '../../nodes/packages/distro/host-apt-sources.js';
 import type { Settings } from '../../nodes/types.js';
 import type { EngineRuntime } from '../engine/runtime.js';
+import { kernelModuleInputs } from './kernel-module-inputs.js';
 
 /** How long a repository metadata snapshot is reused before a build syncs again. */
 const METADATA_TTL_MS = 6 * 3600_000;
@@ -63,6 +64,7 @@ export async function planConfigBuild(options: ConfigPlanOptions): Promise<Resul
     metadataTtlMs: METADATA_TTL_MS, packageCache: join(storeRoot, 'packages'),
     ...(options.buildArgs === undefined ? {} : { buildArgs: options.buildArgs }),
     ...(options.rerunBuildScripts === undefined ? {} : { rerunBuildScripts: options.rerunBuildScripts }),
+    kernelModules: await kernelModuleInputs(options.images, runtime.env),
   };
   const plan = planImages(planOptions);
   if (!plan.ok) return plan;

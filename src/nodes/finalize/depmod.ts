@@ -1,7 +1,8 @@
 // mkosi's "Running depmod": indexes the kernel modules of every kernel in /usr/lib/modules with the image's
 // own depmod (in the image, as mkosi runs it: its configuration and module layout are the image's). Once
 // right after installation for every kernel, and again at the end of finalize for kernels whose indexes are
-// missing or older than a module (extra trees and scripts may add modules in between).
+// missing or older than a module (extra trees and scripts may add modules in between). Before that second
+// run, the kernel module and firmware filters (kernel-module-filter.ts) delete what the image does not keep.
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err, ok } from '../../errors/result.js';
@@ -15,6 +16,9 @@ import { walkTree } from '../../util/walk-tree.js';
 import { runInRoot } from '../sandbox/run-in-root.js';
 import { imageHasBinary, isFullSystemImage } from './tree-step.js';
 import type { TreeStep, TreeStepContext } from './tree-step.js';
+import { filterKernel, hasFilters } from './kernel-module-filter.js';
+import type { KernelModuleFilters } from './kernel-module-filter.js';
+import { kernelModuleNeeds, REGEX_PREFIX } from './kernel-modules.js';
 
 const MODULES = 'usr/lib/modules';
 
@@ -49,11 +53,26 @@ export async function depmodIsCurrent(kernelDir: string): Promise<boolean> {
   return true;
 }
 
-/** Settings that make mkosi delete modules and firmware before depmod; mkb does not filter yet. */
-export function kernelModuleFilters(settings: Settings): string[] {
-  const set = ['KernelModules', 'KernelModulesExclude', 'FirmwareFiles', 'FirmwareExclude'].filter((name) => list(settings, name).length > 0);
-  if (bool(settings, 'KernelModulesIncludeHost', false)) set.push('KernelModulesIncludeHost');
-  return set.sort();
+/** KernelModulesExclude= and FirmwareExclude= hold regular expressions only: `default` and `host` mean nothing there. */
+function regexOnly(settings: Settings, name: string): string | undefined {
+  const bad = list(settings, name).filter((p) => !p.startsWith(REGEX_PREFIX));
+  return bad.length === 0 ? undefined : `${name}=${bad.join(',')}: \`default\` and \`host\` are only special in KernelModules= and KernelModulesInclude=`;
+}
+
+/**
+ * The filters of an image: KernelModules= as the planner expanded it (`default`, `host`,
+ * KernelModulesIncludeHost=), the exclude regexes, FirmwareFiles= and FirmwareExclude=.
+ */
+export function kernelModuleFilters(settings: Settings, expanded: readonly string[] | undefined): Result<KernelModuleFilters, string> {
+  const include = expanded ?? list(settings, 'KernelModules');
+  const needs = kernelModuleNeeds(include, expanded === undefined && bool(settings, 'KernelModulesIncludeHost', false));
+  if (needs.host || needs.initrd) return err('KernelModules= still holds `default` or `host` (or KernelModulesIncludeHost=yes): the planner expands them');
+  const bad = regexOnly(settings, 'KernelModulesExclude') ?? regexOnly(settings, 'FirmwareExclude');
+  if (bad !== undefined) return err(bad);
+  return ok({
+    modulesInclude: include, modulesExclude: list(settings, 'KernelModulesExclude'),
+    firmwareInclude: list(settings, 'FirmwareFiles'), firmwareExclude: list(settings, 'FirmwareExclude'),
+  });
 }
 
 async function depmod(ctx: TreeStepContext, versions: readonly string[]): Promise<Result<null, Failure>> {
@@ -81,22 +100,41 @@ export const depmodInstalled: TreeStep = {
   run: async (ctx) => depmod(ctx, await kernelVersions(ctx.root)),
 };
 
-/** At the end of finalize: kernels whose indexes are missing or stale. */
+/**
+ * At the end of finalize: the kernel module and firmware filters (mkosi deletes what they do not keep),
+ * then depmod for kernels whose indexes are missing or stale, or for every kernel when
+ * KernelModulesExclude= is set. As in mkosi 27.1, deleting modules alone leaves the indexes as they were.
+ */
 export const depmodStale: TreeStep = {
   tools: [],
   applies: isFullSystemImage,
   async run(ctx) {
     const versions = await kernelVersions(ctx.root);
-    const filters = kernelModuleFilters(ctx.settings);
-    if (versions.length > 0 && filters.length > 0) {
+    if (versions.length === 0) return ok(null);
+    const filters = kernelModuleFilters(ctx.settings, ctx.kernelModules);
+    if (!filters.ok) {
       return err({
-        code: 'NODE_FAILED', node: ctx.node,
-        message: `${filters.map((f) => `${f}=`).join(', ')} not supported by mkb yet (the image has kernels: ${versions.join(', ')})`,
-        hint: 'remove the setting to keep every module, or build this image with mkosi 27.1 for now',
+        code: 'NODE_FAILED', node: ctx.node, message: filters.error,
+        hint: 'KernelModulesExclude= and FirmwareExclude= take regular expressions; KernelModules= takes globs, `default` and `host`',
       });
     }
+    if (hasFilters(filters.value)) {
+      if (!(await imageHasBinary(ctx.root, 'modinfo'))) {
+        return err({
+          code: 'NODE_FAILED', node: ctx.node,
+          message: `KernelModules=/FirmwareFiles= filters need modinfo in the image to find module dependencies (kernels: ${versions.join(', ')})`,
+          hint: 'add kmod to Packages= (modinfo runs inside the image, as in mkosi)',
+        });
+      }
+      for (const version of versions) {
+        const r = await filterKernel(ctx, version, filters.value);
+        if (!r.ok) return r;
+      }
+    }
     const stale: string[] = [];
-    for (const version of versions) if (!(await depmodIsCurrent(join(ctx.root, MODULES, version)))) stale.push(version);
+    for (const version of versions) {
+      if (filters.value.modulesExclude.length > 0 || !(await depmodIsCurrent(join(ctx.root, MODULES, version)))) stale.push(version);
+    }
     return depmod(ctx, stale);
   },
 };

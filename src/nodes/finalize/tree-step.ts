@@ -18,6 +18,8 @@ export interface TreeStepContext {
   readonly root: string;
   readonly node: NodeId;
   readonly settings: Settings;
+  /** KernelModules= with `default` and `host` expanded by the planner, when the image's list needs it. */
+  readonly kernelModules?: readonly string[];
   readonly signal: AbortSignal;
   readonly onOutput: (stream: 'stdout' | 'stderr', chunk: string) => void;
 }

@@ -27,6 +27,7 @@ import type { RepoMetadataParams } from './repo-metadata/repo-metadata.js';
 import type { ScriptAptParams } from './script-apt.js';
 import type { VolatilePackagesParams } from './volatile-packages/volatile-packages.js';
 import { rootRelative } from './trees.js';
+import { expandKernelModules, kernelModuleNeeds } from '../finalize/kernel-modules.js';
 
 const DISTRIBUTIONS: Readonly<Record<string, AptDistribution>> = { debian, ubuntu, kali };
 
@@ -60,6 +61,14 @@ export interface PlanImagesOptions {
    * history: CacheOnly=metadata and always reuse it instead of syncing. Unset: planning without the store.
    */
   readonly previousMetadataBucket?: (id: string) => string | undefined;
+  /**
+   * What `default` and `host` in KernelModules= stand for: the host's loaded modules and mkosi-initrd's
+   * KernelModules= by Architecture=. Read by the command line only when some image names them.
+   */
+  readonly kernelModules?: {
+    readonly loaded?: readonly string[];
+    readonly initrd?: Readonly<Record<string, readonly string[]>>;
+  };
 }
 
 export interface ImageNodes {
@@ -154,7 +163,35 @@ function buildNodes(o: PlanImagesOptions, image: Settings, base: { metadata: str
   return [overlay, scripts];
 }
 
-function imageChain(o: PlanImagesOptions, image: Settings, metadata: string, architecture: string, distro: AptDistribution): NodeInput[] {
+interface ChainFacts {
+  readonly metadata: string;
+  readonly architecture: string;
+  readonly distro: AptDistribution;
+  /** KernelModules= expanded, when it names `default` or `host` or KernelModulesIncludeHost= is set. */
+  readonly kernelModules: readonly string[] | undefined;
+}
+
+/**
+ * KernelModules= with `default` (mkosi-initrd's list for the image's architecture) and `host` (the host's
+ * loaded modules, also added by KernelModulesIncludeHost=) expanded; undefined when the list has neither.
+ */
+function expandedKernelModules(o: PlanImagesOptions, image: Settings): Result<string[] | undefined, Failure> {
+  const include = list(image, 'KernelModules');
+  const includeHost = bool(image, 'KernelModulesIncludeHost', false);
+  const needs = kernelModuleNeeds(include, includeHost);
+  if (!needs.host && !needs.initrd) return ok(undefined);
+  const architecture = str(image, 'Architecture') ?? 'x86-64';
+  const r = expandKernelModules(include, includeHost, {
+    loaded: o.kernelModules?.loaded, initrd: o.kernelModules?.initrd?.[architecture],
+  });
+  if (!r.ok) {
+    return err(planError(image, o.root, `KernelModules=${include.join(',')}${includeHost ? ' with KernelModulesIncludeHost=yes' : ''}: ${r.error}`));
+  }
+  return ok(r.value);
+}
+
+function imageChain(o: PlanImagesOptions, image: Settings, facts: ChainFacts): NodeInput[] {
+  const { metadata, architecture, distro } = facts;
   const name = str(image, 'Image') ?? 'main';
   const settings: Settings = { ...image, PackageCacheDirectory: str(image, 'PackageCacheDirectory') ?? o.packageCache };
   const rel = (paths: readonly string[]): string[] => paths.map((p) => rootRelative(p, o.root));
@@ -188,6 +225,7 @@ function imageChain(o: PlanImagesOptions, image: Settings, metadata: string, arc
     ...(sources === undefined ? {} : { imageSources: sources }),
     ...scriptApt(['PostInstallationScripts', 'FinalizeScripts']),
     firstbootCredentials: str(image, 'Format') !== 'cpio' || !bool(image, 'MakeInitrd', false),
+    ...(facts.kernelModules === undefined ? {} : { kernelModules: facts.kernelModules }),
   };
   const out: OutputParams = { tree: id('finalize'), files: rel(list(image, 'PostOutputScripts')) };
   const node = (stage: string, params: unknown, s: Settings = settings): NodeInput => ({ id: id(stage), spec: { kind: stage, image: name, settings: s, params } });
@@ -244,7 +282,12 @@ export function planImages(o: PlanImagesOptions): Result<ImagePlan, Failure[]> {
       continue;
     }
     if (!nodes.has(metadata.value.id)) nodes.set(metadata.value.id, metadata.value);
-    const chain = imageChain(o, image, metadata.value.id, arch.value, distro);
+    const kernelModules = expandedKernelModules(o, image);
+    if (!kernelModules.ok) {
+      failures.push(kernelModules.error);
+      continue;
+    }
+    const chain = imageChain(o, image, { metadata: metadata.value.id, architecture: arch.value, distro, kernelModules: kernelModules.value });
     for (const n of chain) nodes.set(n.id, n);
     const output = chain.at(-1);
     if (output !== undefined) images.push({ image: output.spec.image, output: output.id, settings: output.spec.settings });

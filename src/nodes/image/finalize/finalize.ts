@@ -51,6 +51,8 @@ export interface FinalizeParams {
    * MakeInitrd=yes), as in mkosi 27.1. The planner decides, so finalize need not key on Format=.
    */
   readonly firstbootCredentials?: boolean;
+  /** KernelModules= with `default` and `host` expanded (mkosi-initrd's list, the host's loaded modules), when it has them. */
+  readonly kernelModules?: readonly string[];
 }
 
 const PACKAGE_METADATA = ['var/lib/dpkg', 'var/lib/apt', 'var/cache/apt', 'var/log/apt'];
@@ -88,7 +90,10 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
     stage, scripts: list(s, setting), kind: finalizeKind, settings: s, node: ctx.node, buildroot: root, outputDir: out,
     scratch: join(scratch, stage), root: ctx.root, signal: ctx.signal, onOutput: ctx.output, artifactsDir,
   });
-  const steps: TreeStepContext = { root, node: ctx.node, settings: s, signal: ctx.signal, onOutput: ctx.output };
+  const steps: TreeStepContext = {
+    root, node: ctx.node, settings: s, signal: ctx.signal, onOutput: ctx.output,
+    ...(spec.params.kernelModules === undefined ? {} : { kernelModules: spec.params.kernelModules }),
+  };
   const build = spec.params.build === undefined ? undefined : ctx.deps.find((d) => d.id === spec.params.build);
   await mkdir(artifactsDir, { recursive: true });
   if (build !== undefined) {
@@ -141,7 +146,7 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
 
 export const finalizeKind: NodeKind<FinalizeParams> = {
   kind: 'finalize',
-  version: 12,
+  version: 13,
   // Package lists and skeleton trees reach this stage through the base tree's digest, the build's output through
   // the build-scripts node's; the output format does not reach it at all. The script helpers' apt settings stay keyed.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, BUILD_ONLY, ['WithTests'],

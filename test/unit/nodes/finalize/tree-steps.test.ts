@@ -123,18 +123,31 @@ describe('depmod', () => {
     expect(await depmodIsCurrent(dir)).toBe(false);
   });
 
-  test('kernel module and firmware filters are named when set', () => {
-    expect(kernelModuleFilters({ KernelModules: [], KernelModulesIncludeHost: false })).toEqual([]);
-    expect(kernelModuleFilters({ KernelModulesExclude: ['re:nvidia.*'], FirmwareFiles: ['x'], KernelModulesIncludeHost: true }))
-      .toEqual(['FirmwareFiles', 'KernelModulesExclude', 'KernelModulesIncludeHost']);
+  test('the filters are KernelModules= as the planner expanded it, the exclude regexes and the firmware lists', () => {
+    expect(kernelModuleFilters({ KernelModules: [], KernelModulesIncludeHost: false }, undefined))
+      .toEqual(ok({ modulesInclude: [], modulesExclude: [], firmwareInclude: [], firmwareExclude: [] }));
+    expect(kernelModuleFilters({ KernelModules: ['default', 'e1000'], KernelModulesExclude: ['re:nvidia.*'], FirmwareFiles: ['x'], FirmwareExclude: ['re:y'] }, ['ext4', 'e1000']))
+      .toEqual(ok({ modulesInclude: ['ext4', 'e1000'], modulesExclude: ['re:nvidia.*'], firmwareInclude: ['x'], firmwareExclude: ['re:y'] }));
   });
 
-  test('filters are refused for an image with kernels, naming the settings and the kernels', async () => {
+  test('`default` or `host` left unexpanded, or in an exclude list, is an error naming the setting', async () => {
+    expect(kernelModuleFilters({ KernelModules: ['host'] }, undefined)).toMatchObject({ ok: false });
+    expect(kernelModuleFilters({ KernelModulesIncludeHost: true }, undefined)).toMatchObject({ ok: false });
+    expect(kernelModuleFilters({ KernelModulesIncludeHost: true }, ['loop'])).toMatchObject({ ok: true });
+    expect(kernelModuleFilters({ FirmwareExclude: ['default'] }, undefined)).toEqual({ ok: false, error: expect.stringContaining('FirmwareExclude=default') });
     const root = await tempDir();
     await touch(join(root, 'usr/lib/modules/6.1.0/kernel/a.ko'));
-    const r = await depmodStale.run(context(root, { KernelModulesExclude: ['.*'] }));
-    expect(r).toMatchObject({ ok: false, error: { code: 'NODE_FAILED', message: expect.stringMatching(/KernelModulesExclude=.*not supported.*6\.1\.0/) } });
-    expect(await depmodStale.run(context(await tempDir(), { KernelModulesExclude: ['.*'] }))).toEqual(ok(null));
+    const r = await depmodStale.run(context(root, { KernelModulesExclude: ['host'] }));
+    expect(r).toMatchObject({ ok: false, error: { code: 'NODE_FAILED', message: expect.stringContaining('KernelModulesExclude=host'), hint: expect.stringContaining('regular expressions') } });
+    // No kernel, nothing to filter: the settings are not looked at.
+    expect(await depmodStale.run(context(await tempDir(), { KernelModulesExclude: ['host'] }))).toEqual(ok(null));
+  });
+
+  test('filters on an image with kernels but no modinfo fail with a hint', async () => {
+    const root = await tempDir();
+    await touch(join(root, 'usr/lib/modules/6.1.0/kernel/a.ko'));
+    const r = await depmodStale.run(context(root, { KernelModules: ['a'] }));
+    expect(r).toMatchObject({ ok: false, error: { message: expect.stringContaining('modinfo'), hint: expect.stringContaining('kmod') } });
   });
 
   test('modules without a depmod in the image fail with a hint, as mkosi (which runs the image\'s depmod) would', async () => {

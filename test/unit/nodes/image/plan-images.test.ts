@@ -321,3 +321,25 @@ describe('keys: each stage keys on what it reads (fail closed)', () => {
     }
   });
 });
+
+describe('planImages: KernelModules= default and host', () => {
+  const params = (p: ReturnType<typeof plan>) => node(p, 'main/finalize').spec.params as { kernelModules?: readonly string[] };
+  const sources = { loaded: ['loop', 'virtio-net'], initrd: { 'x86-64': ['ext4', 'loop'], arm64: ['brcmutil'] } };
+
+  test('a list without them is left to finalize as it is', () => {
+    expect(params(plan([image({ KernelModules: ['ext4', '-vfat'] })], { kernelModules: sources }))).not.toHaveProperty('kernelModules');
+  });
+
+  test('default becomes the initrd list of the image\'s architecture, host the loaded modules (KernelModulesIncludeHost= puts them first)', () => {
+    expect(params(plan([image({ KernelModules: ['vfat', 'default', 'host'] })], { kernelModules: sources })).kernelModules)
+      .toEqual(['vfat', 'ext4', 'loop', 'virtio-net']);
+    expect(params(plan([image({ KernelModules: ['default'], Architecture: 'arm64' })], { kernelModules: sources })).kernelModules).toEqual(['brcmutil']);
+    expect(params(plan([image({ KernelModules: ['ext4'], KernelModulesIncludeHost: true })], { kernelModules: sources })).kernelModules)
+      .toEqual(['loop', 'virtio-net', 'ext4']);
+  });
+
+  test('what cannot be expanded fails the plan, naming the setting', () => {
+    const r = planImages(options([image({ KernelModules: ['host'] })]));
+    expect(r).toMatchObject({ ok: false, error: [{ code: 'PLAN_INVALID', message: expect.stringMatching(/KernelModules=host: .*\/proc\/modules/) }] });
+  });
+});
