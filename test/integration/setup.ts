@@ -9,11 +9,12 @@ import { ensureMkosi, mkosiCacheDir } from '../support/mkosi.js';
  * apt and dpkg fetch and unpack it, the keyring verifies the sid index; bubblewrap runs package managers and
  * scripts in namespaces, apt-utils builds local repositories (apt-ftparchive). systemd (sysusers, tmpfiles,
  * systemctl) and udev (systemd-hwdb) are the tools finalize runs over images; binutils assembles a test
- * kernel module; systemd-container has systemd-nspawn (`mkb shell`, `mkb boot`).
+ * kernel module; systemd-container has systemd-nspawn (`mkb shell`, `mkb boot`); mkosi 27.1 identifies an
+ * installed kernel's type with python3-pefile (kernel-modules.test.ts builds an image with a kernel).
  */
 export const HOST_PACKAGES = [
   'python3', 'apt', 'dpkg', 'debian-archive-keyring', 'ca-certificates', 'bubblewrap', 'apt-utils', 'attr', 'cpio', 'zstd', 'xz-utils',
-  'systemd', 'udev', 'binutils', 'systemd-container',
+  'systemd', 'udev', 'binutils', 'systemd-container', 'python3-pefile',
 ] as const;
 
 export const skipIntegration = (): boolean => process.env['MKB_SKIP_INTEGRATION'] === '1';
