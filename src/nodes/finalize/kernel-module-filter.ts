@@ -224,7 +224,9 @@ export async function filterKernel(ctx: TreeStepContext, kver: string, f: Kernel
   if (!required.ok) return failed.failure === undefined ? fail(required.error) : err(failed.failure);
   for (const m of modules.map((p) => `${modulesDir}/${p}`).sort(comparePaths).reverse()) {
     if (required.value.has(m)) continue;
-    const st = await lstat(join(root, m));
+    // Gone already when it was the target of a link deleted before it.
+    const st = await lstat(join(root, m)).catch(() => undefined);
+    if (st === undefined) continue;
     if (st.isSymbolicLink()) {
       const target = await chase(root, m);
       if (await exists(join(root, target))) await rm(join(root, target), { force: true });
