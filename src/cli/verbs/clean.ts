@@ -13,6 +13,7 @@ import { processRuntime } from '../engine/runtime.js';
 import { selectedDirectory } from '../load-options.js';
 import type { VerbContext } from '../verb-context.js';
 import { runVerbScripts } from './host-scripts.js';
+import { kernelModuleInputs } from './kernel-module-inputs.js';
 import { loadForVerb } from './load.js';
 
 export async function cleanVerb(ctx: VerbContext): Promise<number> {
@@ -25,7 +26,10 @@ export async function cleanVerb(ctx: VerbContext): Promise<number> {
     const cacheDirectory = str(main, 'CacheDirectory');
     const storeRoot = defaultStoreRoot({ cacheDirectory, uid: runtime.uid, home: runtime.home, xdgCacheHome: runtime.env['XDG_CACHE_HOME'] });
     // Node ids only: the plan is never run, so its clock and package cache do not matter.
-    const plan = planImages({ images: loaded.images, root, host: await readHostAptSources({ etcApt: '/etc/apt' }), now: 0, metadataTtlMs: 1, packageCache: '' });
+    const plan = planImages({
+      images: loaded.images, root, host: await readHostAptSources({ etcApt: '/etc/apt' }), now: 0, metadataTtlMs: 1, packageCache: '',
+      kernelModules: await kernelModuleInputs(loaded.images, runtime.env),
+    });
     const nodes = plan.ok ? plan.value.input.nodes.filter((n) => n.spec.kind !== 'repo-metadata').map((n) => n.id) : [];
     for (const image of loaded.images) {
       const outputDirectory = str(image, 'OutputDirectory') ?? root;

@@ -27,7 +27,7 @@ import type { RepoMetadataParams } from './repo-metadata/repo-metadata.js';
 import type { ScriptAptParams } from './script-apt.js';
 import type { VolatilePackagesParams } from './volatile-packages/volatile-packages.js';
 import { rootRelative } from './trees.js';
-import { expandKernelModules, kernelModuleNeeds } from '../finalize/kernel-modules.js';
+import { compileRegexItems, expandKernelModules, kernelModuleNeeds, REGEX_PREFIX } from '../finalize/kernel-modules.js';
 
 const DISTRIBUTIONS: Readonly<Record<string, AptDistribution>> = { debian, ubuntu, kali };
 
@@ -176,6 +176,18 @@ interface ChainFacts {
  * loaded modules, also added by KernelModulesIncludeHost=) expanded; undefined when the list has neither.
  */
 function expandedKernelModules(o: PlanImagesOptions, image: Settings): Result<string[] | undefined, Failure> {
+  // Checked here too, so that a bad pattern fails before anything is built, naming the config file.
+  for (const [setting, regexSetting] of [['KernelModules', 'KernelModulesInclude'], ['KernelModulesExclude', 'KernelModulesExclude'],
+    ['FirmwareFiles', 'FirmwareInclude'], ['FirmwareExclude', 'FirmwareExclude']] as const) {
+    const compiled = compileRegexItems(list(image, setting), regexSetting);
+    if (!compiled.ok) return err(planError(image, o.root, compiled.error));
+  }
+  for (const setting of ['KernelModulesExclude', 'FirmwareExclude']) {
+    const special = list(image, setting).filter((p) => !p.startsWith(REGEX_PREFIX));
+    if (special.length > 0) {
+      return err(planError(image, o.root, `${setting}=${special.join(',')}: \`default\` and \`host\` are only special in KernelModules= and KernelModulesInclude=; here they mean nothing (mkosi 27.1 fails on them too)`));
+    }
+  }
   const include = list(image, 'KernelModules');
   const includeHost = bool(image, 'KernelModulesIncludeHost', false);
   const needs = kernelModuleNeeds(include, includeHost);

@@ -343,3 +343,16 @@ describe('planImages: KernelModules= default and host', () => {
     expect(r).toMatchObject({ ok: false, error: [{ code: 'PLAN_INVALID', message: expect.stringMatching(/KernelModules=host: .*\/proc\/modules/) }] });
   });
 });
+
+describe('planImages: kernel module and firmware patterns are checked before building', () => {
+  test('a bad regular expression or default/host in an exclude list fails the plan, naming the config file', () => {
+    expect(planImages(options([image({ KernelModules: ['ext4', 're:(('] })]))).toMatchObject({
+      ok: false, error: [{ code: 'PLAN_INVALID', file: `${ROOT}/mkosi.conf`, message: expect.stringContaining('KernelModulesInclude=((') }],
+    });
+    expect(planImages(options([image({ FirmwareExclude: ['re:[a'] })]))).toMatchObject({ ok: false, error: [{ message: expect.stringContaining('FirmwareExclude=[a') }] });
+    expect(planImages(options([image({ KernelModulesExclude: ['re:x', 'host'] })]))).toMatchObject({
+      ok: false, error: [{ message: expect.stringContaining('KernelModulesExclude=host') }],
+    });
+    expect(planImages(options([image({ KernelModules: ['re:^drivers/', '-vfat'], FirmwareFiles: ['re:x', 'a/'] })])).ok).toBe(true);
+  });
+});
