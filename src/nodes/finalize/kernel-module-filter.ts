@@ -180,8 +180,9 @@ async function requiredPaths(ctx: TreeStepContext, kver: string, f: KernelModule
     const builtin = new Set(builtinText.split('\n').filter((l) => l !== '').map(modulePathToName));
     const byName = new Map(modules.map((m) => [modulePathToName(m), m] as const));
     const closure = await resolveDependencies({ selected: selected.value, builtin, installed: new Set(byName.keys()), modinfo });
-    for (const m of closure.ok ? closure.value.missing : []) ctx.onOutput('stderr', `${m.dependency} is a dependency of ${m.module} but is not installed, ignoring\n`);
     if (!closure.ok) return closure;
+    // mkosi warns and goes on.
+    for (const m of closure.value.missing) ctx.onOutput('stderr', `${m.dependency} is a dependency of ${m.module} but is not installed, ignoring\n`);
     keptModules = [...closure.value.modules].flatMap((n) => { const m = byName.get(n); return m === undefined ? [] : [m]; });
     needed = new Set((await Promise.all([...closure.value.firmware].map((v) => firmwareFiles(root, v)))).flat());
   }
