@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SETTINGS } from '../settings/index.js';
 import type { DefaultPath, SettingDef } from '../settings/types.js';
 import { ValueError } from '../values/kind.js';
-import { fnmatch } from './match.js';
+import { fnmatch } from '../../util/fnmatch.js';
 import type { ParseContext } from './parse-context.js';
 
 /** A directory listing read once: name → entry. */

@@ -8,6 +8,7 @@ import { compareVersions } from '../version-compare.js';
 import type { ParseContext } from './parse-context.js';
 import { storageKey } from './parse-context.js';
 import { expandSpecifiers } from './specifiers.js';
+import { fnmatch } from '../../util/fnmatch.js';
 
 export const MATCH_SECTIONS = ['Match', 'TriggerMatch', 'Assert', 'TriggerAssert'] as const;
 
@@ -44,27 +45,6 @@ function versionMatches(current: string, spec: string): boolean {
     case '<': return cmp < 0;
     default: return cmp > 0;
   }
-}
-
-/** Python's fnmatchcase: `*`, `?`, `[seq]`, `[!seq]`; `*` also matches `/`. */
-export function fnmatch(name: string, pattern: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
-      else {
-        let body = pattern.slice(i + 1, end);
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        re += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's').test(name);
 }
 
 function settingMatches(def: SettingDef, current: unknown, value: string): boolean {

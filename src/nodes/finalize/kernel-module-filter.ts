@@ -11,7 +11,7 @@ import { NODE_ENV } from '../image/node-support.js';
 import { toNodeFailure } from '../packages/package-failure.js';
 import { runInRoot } from '../sandbox/run-in-root.js';
 import { walkTree } from '../../util/walk-tree.js';
-import { fnmatch } from './fnmatch.js';
+import { fnmatch } from '../../util/fnmatch.js';
 import { isModuleFile, modulePathToName, parseModinfo, resolveDependencies, selectFirmware, selectKernelModules } from './kernel-modules.js';
 import type { ModuleInfo } from './kernel-modules.js';
 import type { TreeStepContext } from './tree-step.js';

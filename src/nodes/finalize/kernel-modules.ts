@@ -3,7 +3,7 @@
 // which firmware files the settings add or drop. kernel-module-filter.ts applies the result to a tree.
 import { err, ok } from '../../errors/result.js';
 import type { Result } from '../../errors/result.js';
-import { fnmatch } from './fnmatch.js';
+import { fnmatch } from '../../util/fnmatch.js';
 
 /** Kernel module files: `*.ko`, optionally compressed with gzip, xz or zstd. */
 export function isModuleFile(name: string): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { fnmatch } from '../../../../src/config/load/match.js';
+import { fnmatch } from '../../../../src/util/fnmatch.js';
 import { ConfigInvalid } from '../../../../src/config/diagnostics.js';
 import { configTree, loadTree, mainImage } from '../../../helpers/config-tree.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { err, ok } from '../../../../src/errors/result.js';
-import { fnmatch } from '../../../../src/nodes/finalize/fnmatch.js';
+import { fnmatch } from '../../../../src/util/fnmatch.js';
 import {
   expandKernelModules, globsMatchFilename, globsMatchFirmware, globsMatchModule, isModuleFile, modulePathToName, normalizeModuleGlob,
   parseLoadedModules, parseModinfo, resolveDependencies, selectFirmware, selectKernelModules,
