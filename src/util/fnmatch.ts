@@ -1,6 +1,6 @@
-// Shell-style patterns with the semantics of Python's fnmatch (which mkosi's module, firmware and devicetree
-// globs use): `*` matches any run of characters including `/`, `?` any one character, `[seq]`/`[!seq]` a
-// character set; a `[` without its closing `]` is literal; there is no backslash escape.
+// Shell-style patterns with the semantics of Python's fnmatch, which mkosi's [Match] globs and its module,
+// firmware and devicetree globs use: `*` matches any run of characters including `/`, `?` any one character,
+// `[seq]`/`[!seq]` a character set; a `[` without its closing `]` is literal; there is no backslash escape.
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
