@@ -39,9 +39,10 @@ export const DISK_ONLY = [
 
 /** Read by the finalize stage only (after the cached base). */
 export const FINALIZE_ONLY = [
-  'Autologin', 'CleanPackageMetadata', 'ExtraTrees', 'FinalizeScripts', 'Hostname', 'ImageId', 'ImageVersion', 'Keymap',
-  'Locale', 'LocaleMessages', 'MachineId', 'PostInstallationScripts', 'RemoveFiles', 'RemovePackages', 'RootPassword',
-  'RootShell', 'Ssh', 'Timezone', 'VolatilePackageDirectories', 'VolatilePackages',
+  'Autologin', 'CleanPackageMetadata', 'ExtraTrees', 'FinalizeScripts', 'FirmwareExclude', 'FirmwareFiles', 'Hostname',
+  'ImageId', 'ImageVersion', 'KernelModules', 'KernelModulesExclude', 'KernelModulesIncludeHost', 'Keymap', 'Locale',
+  'LocaleMessages', 'MachineId', 'PostInstallationScripts', 'RemoveFiles', 'RemovePackages', 'RootPassword', 'RootShell',
+  'Ssh', 'Timezone', 'VolatilePackageDirectories', 'VolatilePackages',
 ] as const;
 
 /** What resolution turns into the lock: stages after `package-lock` key on the lock's digest instead. */
