@@ -1,8 +1,9 @@
 // Runs user scripts with mkosi's environment variables and paths, in namespaces (bubblewrap) over a minimal
-// root: the host's /usr and /etc read-only, the image at /buildroot, BuildSources= at /work/src/<target>,
-// $OUTPUTDIR at /work/out, $DESTDIR at /work/dest and $BUILDDIR at /work/build (build scripts), the script at
-// scriptPath(), mkosi's helpers at /scripts (script-helpers.ts); network as scriptNetwork() says. Fixed
-// paths keep what scripts write independent of where mkb works.
+// root: the host's /usr and /etc read-only, the image at /buildroot, BuildSources= at /work/src/<target>
+// (through overlays with BuildSourcesEphemeral=), $OUTPUTDIR at /work/out, $DESTDIR at /work/dest and
+// $BUILDDIR at /work/build (build scripts), the script at scriptPath(), mkosi's helpers at /scripts
+// (script-helpers.ts); network as scriptNetwork() says. Fixed paths keep what scripts write independent of
+// where mkb works.
 // Difference from mkosi: $MKOSI_CONFIG holds only the settings in the stage's key.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -14,7 +15,8 @@ import { settingsPreimage } from '../settings-preimage.js';
 import { toNodeFailure } from '../packages/package-failure.js';
 import { runTool } from '../packages/run-tool.js';
 import type { NodeKind, Settings } from '../types.js';
-import { trees } from './image-settings.js';
+import { mountEphemeralSources } from './ephemeral-sources.js';
+import { str, trees } from './image-settings.js';
 import { NODE_ENV, pathExists } from './node-support.js';
 import { SANDBOX, scriptArguments, scriptEnvironment, scriptNetwork, scriptPath } from './script-environment.js';
 import type { ScriptKind } from './script-environment.js';
@@ -116,9 +118,28 @@ async function prepareScratch(o: RunScriptsOptions, network: boolean): Promise<S
   return { binds, roBinds: [[at('config.json'), SANDBOX.config]], helpers };
 }
 
+/** Stages whose scripts see BuildSourcesEphemeral='s overlays (mkosi binds the sources as they are for sync, clean and configure). */
+const EPHEMERAL_STAGES: ReadonlySet<ScriptKind> = new Set(['prepare', 'build', 'postinst', 'finalize', 'postoutput']);
+
 /** Runs `scripts` in order; the first failure names the script, its exit code and its last lines. */
 export async function runScripts(o: RunScriptsOptions): Promise<Result<null, Failure>> {
   if (o.scripts.length === 0) return ok(null);
+  const ephemeral = str(o.settings, 'BuildSourcesEphemeral') ?? 'no';
+  if (ephemeral === 'no' || !EPHEMERAL_STAGES.has(o.stage)) return runInSandbox(o, sourceMounts(o.settings, o.root));
+  const buildSubdir = str(o.settings, 'BuildSubdirectory');
+  const sources = await mountEphemeralSources({
+    mounts: sourceMounts(o.settings, o.root), mode: ephemeral === 'buildcache' ? 'buildcache' : 'yes', scratch: join(o.scratch, 'sources'),
+    ...(buildSubdir === undefined ? {} : { buildSubdir }),
+  });
+  if (!sources.ok) return err({ code: 'NODE_FAILED', node: o.node, message: sources.error.message, hint: sources.error.hint });
+  try {
+    return await runInSandbox(o, sources.value.mounts);
+  } finally {
+    await sources.value.release();
+  }
+}
+
+async function runInSandbox(o: RunScriptsOptions, sources: readonly [string, string][]): Promise<Result<null, Failure>> {
   const network = scriptNetwork(o.stage, o.settings);
   const { binds, roBinds, helpers } = await prepareScratch(o, network);
   const caller = o.caller ?? { uid: 0, gid: 0, debug: false };
@@ -135,7 +156,7 @@ export async function runScripts(o: RunScriptsOptions): Promise<Result<null, Fai
     const chroot = o.buildroot !== undefined && script.endsWith('.chroot');
     const all: [string, string][] = [
       ...(o.buildroot === undefined || chroot ? [] : [[o.buildroot, SANDBOX.buildroot] as [string, string]]),
-      ...sourceMounts(o.settings, o.root), ...binds,
+      ...sources, ...binds,
       ...(o.outputDir === undefined ? [] : [[o.outputDir, SANDBOX.out] as [string, string]]),
     ];
     const root = chroot && o.buildroot !== undefined
