@@ -242,15 +242,15 @@ export class LocalStore implements ExecutorStore {
   }
 
   /** Keeps the key it replaces as `previous`, so `explain` can still say why the node last rebuilt. */
-  recordLatest(node: NodeId, entry: LatestEntry): void {
-    const current = this.index.latest.get(node);
+  recordLatest(root: string, node: NodeId, entry: LatestEntry): void {
+    const current = this.index.latest.get([root, node]);
     const previous = current === undefined ? undefined
       : current.key === entry.key ? current.previous : { key: current.key, preimage: current.preimage };
-    void this.index.latest.put(node, previous === undefined ? entry : { ...entry, previous });
+    void this.index.latest.put([root, node], previous === undefined ? entry : { ...entry, previous });
   }
 
-  latest(node: NodeId): LatestEntry | undefined {
-    return this.index.latest.get(node);
+  latest(root: string, node: NodeId): LatestEntry | undefined {
+    return this.index.latest.get([root, node]);
   }
 
   history(): HistoryEntry[] {

@@ -35,7 +35,8 @@ export class StoreIndex {
   readonly blobs: Database<number, string>;
   readonly stat: Database<StatRecord, string>;
   readonly history: Database<HistoryEntry, [number, number, number]>;
-  readonly latest: Database<LatestEntry, string>;
+  /** Keyed by [plan root, node id]: configurations elsewhere have nodes of the same ids. */
+  readonly latest: Database<LatestEntry, [string, string]>;
   readonly leases: Database<LeaseRecord, string>;
 
   constructor(path: string) {

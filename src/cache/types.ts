@@ -74,8 +74,9 @@ export interface ExecutorStore {
    */
   updateTree(request: TreeUpdateRequest): Promise<boolean>;
   recordHistory(entry: HistoryEntry): void;
-  recordLatest(node: NodeId, entry: LatestEntry): void;
-  latest(node: NodeId): LatestEntry | undefined;
+  /** The last run of `node` in the plan rooted at `root` (the configuration directory). */
+  recordLatest(root: string, node: NodeId, entry: LatestEntry): void;
+  latest(root: string, node: NodeId): LatestEntry | undefined;
 }
 
 export interface TreeUpdateRequest {

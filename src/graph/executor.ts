@@ -203,8 +203,8 @@ class Executor {
     const { key } = computed;
     this.#saved += hit.durationMs;
     // A no-op build writes nothing: the latest entry only changes when the key does, and history records runs.
-    if (this.#o.store.latest(node.id)?.key !== key) {
-      this.#o.store.recordLatest(node.id, { key, preimage: computed.preimage, digest: hit.digest, ms: hit.durationMs, at: this.#o.now() });
+    if (this.#o.store.latest(this.#o.plan.root, node.id)?.key !== key) {
+      this.#o.store.recordLatest(this.#o.plan.root, node.id, { key, preimage: computed.preimage, digest: hit.digest, ms: hit.durationMs, at: this.#o.now() });
     }
     this.#emit({
       type: 'node-done', node: node.id, kind: node.spec.kind, key, outcome: 'cached', ms: 0, bytes: hit.bytes,
@@ -273,7 +273,7 @@ class Executor {
       await store.discardStaging(dir, layers);
       return this.#fail(node, thrownFailure(node.id, error));
     }
-    store.recordLatest(node.id, { key: computed.key, preimage: computed.preimage, digest: record.digest, ms, at: this.#o.now() });
+    store.recordLatest(this.#o.plan.root, node.id, { key: computed.key, preimage: computed.preimage, digest: record.digest, ms, at: this.#o.now() });
     store.recordHistory(this.#history(node, computed.key, 'built', ms, record.digest));
     this.#emit({
       type: 'node-done', node: node.id, kind: kind.kind, key: computed.key, outcome: 'built', ms, bytes: record.bytes,

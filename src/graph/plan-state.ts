@@ -34,7 +34,7 @@ export async function planStates(options: {
     const node = plan.nodes.get(id);
     const kind = node && options.kinds(node.spec.kind);
     if (node === undefined || kind === undefined) continue;
-    const latest = store.latest(id);
+    const latest = store.latest(plan.root, id);
     const lastMs = latest?.ms;
     const depDigests: { kind: string; digest: Sha256 }[] = [];
     const blockers: NodeId[] = [];

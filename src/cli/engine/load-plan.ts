@@ -34,7 +34,7 @@ export async function loadPlan(options: { planFile: string | undefined; store: L
 function compileWithEstimates(input: PlanInput, kinds: KindSet, store: LocalStore): Result<LoadedPlan, Failure[]> {
   const estimates = new Map<string, number>();
   for (const node of input.nodes) {
-    const ms = store.latest(node.id)?.ms;
+    const ms = store.latest(input.root, node.id)?.ms;
     if (ms !== undefined) estimates.set(node.id, ms);
   }
   const plan = compilePlan(input, { kinds: kinds.lookup, knownKinds: kinds.known, estimates });

@@ -30,13 +30,13 @@ export async function cleanVerb(ctx: VerbContext): Promise<number> {
       images: loaded.images, root, host: await readHostAptSources({ etcApt: '/etc/apt' }), now: 0, metadataTtlMs: 1, packageCache: '',
       kernelModules: await kernelModuleInputs(loaded.images, runtime.env),
     });
-    const nodes = plan.ok ? plan.value.input.nodes.filter((n) => n.spec.kind !== 'repo-metadata').map((n) => n.id) : [];
+    const nodes = plan.ok ? { root: plan.value.input.root, ids: plan.value.input.nodes.filter((n) => n.spec.kind !== 'repo-metadata').map((n) => n.id) } : undefined;
     for (const image of loaded.images) {
       const outputDirectory = str(image, 'OutputDirectory') ?? root;
       const outputs = await publishedNames(outputDirectory, str(image, 'Output') ?? 'image');
       const buildDirectory = str(image, 'BuildDirectory');
       const code = await cleanAction({
-        force: image === main ? ctx.parsed.force : 0, outputDirectory, outputs, nodes, cacheDir: storeRoot,
+        force: image === main ? ctx.parsed.force : 0, outputDirectory, outputs, cacheDir: storeRoot, ...(nodes === undefined ? {} : { nodes }),
         ...(image === main ? { historyFile: historyPath(root) } : {}),
         ...(buildDirectory === undefined ? {} : { buildDirectory }),
       }, runtime);

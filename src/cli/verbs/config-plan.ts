@@ -32,14 +32,14 @@ export interface ConfigPlan {
 }
 
 /** The wish list of the image's last built lock, from the store's history. */
-function previousPackages(store: LocalStore, image: string): string[] | undefined {
-  const packages = store.latest(`${image}/package-lock`)?.preimage.settings['Packages'];
+function previousPackages(store: LocalStore, root: string, image: string): string[] | undefined {
+  const packages = store.latest(root, `${image}/package-lock`)?.preimage.settings['Packages'];
   return Array.isArray(packages) && packages.every((p) => typeof p === 'string') ? packages : undefined;
 }
 
 /** The freshness bucket of a repo-metadata node's last snapshot, from the store's history (CacheOnly=). */
-function previousMetadataBucket(store: LocalStore, id: string): string | undefined {
-  const params = store.latest(id)?.preimage.params;
+function previousMetadataBucket(store: LocalStore, root: string, id: string): string | undefined {
+  const params = store.latest(root, id)?.preimage.params;
   const bucket = typeof params === 'object' && params !== null && 'bucket' in params ? params.bucket : undefined;
   return typeof bucket === 'string' ? bucket : undefined;
 }
@@ -70,8 +70,8 @@ export async function planConfigBuild(options: ConfigPlanOptions): Promise<Resul
   if (!plan.ok) return plan;
   const planInput = (store: LocalStore): Result<PlanInput, Failure[]> => {
     const withHistory = planImages({
-      ...planOptions, previousPackages: (image) => previousPackages(store, image),
-      previousMetadataBucket: (id) => previousMetadataBucket(store, id),
+      ...planOptions, previousPackages: (image) => previousPackages(store, options.root, image),
+      previousMetadataBucket: (id) => previousMetadataBucket(store, options.root, id),
     });
     return withHistory.ok ? ok(withHistory.value.input) : withHistory;
   };

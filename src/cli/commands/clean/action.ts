@@ -17,8 +17,8 @@ export interface CleanActionOptions {
   readonly buildDirectory?: string;
   /** mkosi's history file (`.mkosi-private/history/latest.json`); clean always deletes it. */
   readonly historyFile?: string;
-  /** Node ids of the images being cleaned: their cache entries go with -f. */
-  readonly nodes: readonly string[];
+  /** The nodes of the images being cleaned, and the root of their plan: their cache entries go with -f. */
+  readonly nodes?: { readonly root: string; readonly ids: readonly string[] };
   readonly cacheDir?: string;
 }
 
@@ -46,8 +46,8 @@ export async function cleanAction(options: CleanActionOptions, runtime: EngineRu
   const store = await openStore({ cacheDir: options.cacheDir, runtime, warn: (m) => runtime.err(`⚠ ${m}\n`) });
   try {
     let dropped = 0;
-    for (const node of options.nodes) {
-      const latest = store.latest(node);
+    for (const node of options.nodes?.ids ?? []) {
+      const latest = store.latest(options.nodes?.root ?? '', node);
       if (latest !== undefined) {
         await store.dropKey(latest.key as NodeKey);
         dropped++;

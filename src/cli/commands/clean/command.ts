@@ -19,7 +19,8 @@ export const cleanCommand = new Command('clean')
     try {
       const plan = flags.planFile === undefined ? undefined : await loadPlanFile(flags.planFile, loadKinds);
       await exitWith(cleanAction({
-        force: flags.force ?? 0, outputs: flags.output ?? [], nodes: plan?.ok === true ? plan.value.input.nodes.map((n) => n.id) : [],
+        force: flags.force ?? 0, outputs: flags.output ?? [],
+        ...(plan?.ok === true ? { nodes: { root: plan.value.input.root, ids: plan.value.input.nodes.map((n) => n.id) } } : {}),
         ...(flags.outputDir === undefined ? {} : { outputDirectory: flags.outputDir }),
         ...(flags.buildDir === undefined ? {} : { buildDirectory: flags.buildDir }),
         ...(flags.cacheDir === undefined ? {} : { cacheDir: flags.cacheDir }),

@@ -90,7 +90,7 @@ export async function explainAction(options: ExplainActionOptions, runtime: Engi
       const s = states.get(id);
       const spec = plan.value.plan.nodes.get(id)?.spec;
       const described = spec === undefined ? undefined : plan.value.kinds(spec.kind)?.describe?.(spec);
-      if (s !== undefined) runtime.out(`${[...explainLines(id, s, store.latest(id)), ...(described === undefined ? [] : [`  ${described}`])].join('\n')}\n`);
+      if (s !== undefined) runtime.out(`${[...explainLines(id, s, store.latest(plan.value.plan.root, id)), ...(described === undefined ? [] : [`  ${described}`])].join('\n')}\n`);
     }
     if (options.node === undefined && [...states.values()].every((s) => s.state === 'cached')) runtime.out('everything is up to date\n');
     return EXIT.ok;

@@ -86,6 +86,17 @@ describe('engine command actions', () => {
     expect(back.stdout()).toMatch(/^main:base: up to date \(key [0-9a-f]{12}, from cache\)\n {2}an earlier output fits; changed since the last build:\n {4}motd changed\n$/);
   }, 30_000); // two builds
 
+  test("another configuration's nodes of the same ids, in the same store, are not this one's history", async () => {
+    const a = await fixture(['vim']);
+    const b = await fixture(['emacs']);
+    const build = (f: typeof a) => buildAction({ planFile: f.planFile, cacheDir: a.cacheDir, failureMode: 'no-new', dryRun: false, reporter: 'json' }, fakeRuntime());
+    await build(a);
+    await build(b);
+    const rt = fakeRuntime();
+    expect(await explainAction({ planFile: a.planFile, cacheDir: a.cacheDir, node: 'main:base' }, rt)).toBe(0);
+    expect(rt.stdout()).toMatch(/^main:base: up to date \(key [0-9a-f]{12}, from cache\)\n {2}built once; nothing changed since\n$/);
+  }, 30_000); // two builds
+
   test('a corrupt blob in a cached dependency: a warning, the dependency rebuilds, the build succeeds and cache verify passes', async () => {
     const f = await fixture();
     const first = fakeRuntime();
@@ -170,7 +181,7 @@ describe('engine command actions', () => {
     await writeFile(join(out, 'image.raw.v1'), 'x');
     await symlink('image.raw.v1', join(out, 'image.raw'));
     await writeFile(join(out, 'unrelated'), 'keep');
-    const nodes = ['main:base', 'main:extra', 'main:image'];
+    const nodes = { root: f.dir, ids: ['main:base', 'main:extra', 'main:image'] };
     expect(await cleanAction({ force: 0, outputDirectory: out, outputs: ['image.raw'], nodes, cacheDir: f.cacheDir }, fakeRuntime())).toBe(0);
     expect(await readdir(out)).toEqual(['unrelated']);
     const noop = fakeRuntime();
