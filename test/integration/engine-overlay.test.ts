@@ -30,9 +30,17 @@ async function baseTree(dir: string): Promise<void> {
   await symlink('motd', join(dir, 'etc/motd.link'));
   await execa('setfattr', ['-n', 'user.kept', '-v', 'yes', join(dir, 'usr/bin/tool')]);
   for (const n of [1, 2, 3]) await writeFile(join(dir, `var/lib/pkg/f${n}`), `pkg ${n}`);
+  await mkdir(join(dir, 'opt/gone/deep'), { recursive: true });
+  await writeFile(join(dir, 'opt/gone/deep/file'), 'deep');
+  await mkdir(join(dir, 'usr/lib'), { recursive: true });
+  await writeFile(join(dir, 'usr/lib/a'), 'linked');
+  await link(join(dir, 'usr/lib/a'), join(dir, 'usr/lib/b'));
 }
 
-/** What a stage does to its tree: changes, additions, deletions, a directory replaced, metadata only changes. */
+/**
+ * What a stage does to its tree: changes, additions, deletions, a directory replaced by a directory, a file and
+ * a link replaced by the other kind, metadata only changes, a hard link made and one member of a group removed.
+ */
 async function mutate(root: string): Promise<void> {
   await writeFile(join(root, 'etc/motd'), 'changed');
   await writeFile(join(root, 'etc/new'), 'new');
@@ -45,6 +53,15 @@ async function mutate(root: string): Promise<void> {
   await writeFile(join(root, 'usr/bin/tool-alias.new'), 'tool v2');
   await rename(join(root, 'usr/bin/tool-alias.new'), join(root, 'usr/bin/tool-alias'));
   await execa('setfattr', ['-n', 'user.added', '-v', '1', join(root, 'var/lib/pkg')]);
+  await link(join(root, 'etc/new'), join(root, 'etc/new.hard'));
+  await rm(join(root, 'etc/motd.link'));
+  await mkdir(join(root, 'etc/motd.link'));
+  await writeFile(join(root, 'etc/motd.link/inside'), 'a directory where a link was');
+  await rm(join(root, 'opt/gone'), { recursive: true });
+  await writeFile(join(root, 'opt/gone'), 'a file where a directory was');
+  await rm(join(root, 'usr/lib/a'));
+  await chmod(join(root, 'usr/lib'), 0o700);
+  await mkdir(join(root, 'srv/empty'), { recursive: true });
 }
 
 async function commitBase(store: LocalStore): Promise<string> {
