@@ -14,6 +14,7 @@ import { StoreLayout, tempName } from './store-layout.js';
 import { sweepAbandoned } from './sweep.js';
 import type { TreeLayer } from './tree-layers.js';
 import type { ManifestEntry } from './tree-manifest.js';
+import type { TreeSignature } from './update-tree.js';
 import type { CommitRequest, ExecutorStore, HistoryEntry, LatestEntry, OutputRecord, TreeUpdateRequest } from './types.js';
 
 export interface LocalStoreOptions {
@@ -169,18 +170,18 @@ export class LocalStore implements ExecutorStore {
     await this.#guard(digest, () => exportTree(this.materializeOptions, digest, dest, from, skip));
   }
 
-  async updateTree(request: TreeUpdateRequest): Promise<boolean> {
-    const [{ storedEntries, writeEntries }, { planTreeUpdate, removePaths }] = await Promise.all([import('./materialize.js'), import('./update-tree.js')]);
+  async updateTree(request: TreeUpdateRequest): Promise<TreeSignature | undefined> {
+    const [{ storedEntries, writeEntries }, { planTreeUpdate, removePaths, signUpdated }] = await Promise.all([import('./materialize.js'), import('./update-tree.js')]);
     const entries = (digest: string) => storedEntries(this.materializeOptions, digest, request.from).catch(() => []);
     const [previous, next] = await Promise.all([entries(request.previous.digest), this.#guard(request.digest, () => entries(request.digest))]);
     // Only a directory that stays a directory (a switch to Format=tar makes the name a symlink).
     const isDir = (entries: readonly ManifestEntry[]) => entries.find((e) => e.path === '.')?.type === 'dir';
-    if (!isDir(previous) || !isDir(next)) return false;
+    if (!isDir(previous) || !isDir(next)) return undefined;
     const plan = planTreeUpdate({ dir: request.dir, previous, signature: request.previous.signature, next });
-    if (plan === undefined) return false;
+    if (plan === undefined) return undefined;
     removePaths(request.dir, plan.remove);
     await this.#guard(request.digest, () => writeEntries(this.materializeOptions, request.digest, plan.write, request.dir));
-    return true;
+    return signUpdated(request.dir, plan);
   }
 
   async copyTree(digest: string, dest: string): Promise<void> {

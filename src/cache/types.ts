@@ -70,9 +70,9 @@ export interface ExecutorStore {
   exportTree(digest: Sha256, dest: string, from?: string, skip?: readonly string[]): Promise<void>;
   /**
    * Brings `dir`, once written from `previous` and signed, up to the `from` subtree of `digest`, writing
-   * only what differs; false when only a fresh copy will do.
+   * only what differs; returns the directory's new signature, or undefined when only a fresh copy will do.
    */
-  updateTree(request: TreeUpdateRequest): Promise<boolean>;
+  updateTree(request: TreeUpdateRequest): Promise<TreeSignature | undefined>;
   recordHistory(entry: HistoryEntry): void;
   /** The last run of `node` in the plan rooted at `root` (the configuration directory). */
   recordLatest(root: string, node: NodeId, entry: LatestEntry): void;

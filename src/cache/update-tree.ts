@@ -40,12 +40,19 @@ export interface TreeUpdate {
  * copy is right (a directory losing extended attributes cannot be fixed in place). Only directories
  * touched since the signature are read: an entry added to or removed from one changes its ctime.
  */
-export function planTreeUpdate(u: TreeUpdate): { readonly remove: readonly string[]; readonly write: readonly ManifestEntry[] } | undefined {
+export interface TreeUpdatePlan {
+  readonly remove: readonly string[];
+  readonly write: readonly ManifestEntry[];
+  /** The stamps of the paths found in place and kept, as the plan saw them. */
+  readonly kept: ReadonlyMap<string, string>;
+}
+
+export function planTreeUpdate(u: TreeUpdate): TreeUpdatePlan | undefined {
   const before = new Map(u.previous.map((e) => [e.path, e]));
   const after = new Map(u.next.map((e) => [e.path, e]));
   const remove: string[] = [];
   const removed = new Set<string>();
-  const present = new Set<string>();
+  const present = new Map<string, string>();
   const dirty = new Set<string>();
   const unknownChildren = (rel: string): string[] => readdirSync(rel === '.' ? u.dir : join(u.dir, rel))
     .map((name) => (rel === '.' ? name : `${rel}/${name}`)).filter((path) => u.signature[path] === undefined);
@@ -54,7 +61,8 @@ export function planTreeUpdate(u: TreeUpdate): { readonly remove: readonly strin
     if ([...ancestors(path)].some((a) => removed.has(a))) return;
     const s = lstatSync(join(u.dir, path), { bigint: true, throwIfNoEntry: false });
     if (s === undefined) return;
-    const touched = u.signature[path] !== `${s.ino}:${s.ctimeNs}:${s.size}`;
+    const stamped = `${s.ino}:${s.ctimeNs}:${s.size}`;
+    const touched = u.signature[path] !== stamped;
     if (touched) dirty.add(path);
     const want = after.get(path);
     const had = before.get(path);
@@ -64,7 +72,7 @@ export function planTreeUpdate(u: TreeUpdate): { readonly remove: readonly strin
       removed.add(path);
       return;
     }
-    present.add(path);
+    present.set(path, stamped);
     if (touched && s.isDirectory()) for (const child of unknownChildren(path)) consider(child);
   };
   for (const child of unknownChildren('.')) consider(child);
@@ -82,7 +90,28 @@ export function planTreeUpdate(u: TreeUpdate): { readonly remove: readonly strin
     write.push(want);
     written.add(want.path);
   }
-  return { remove, write };
+  return { remove, write, kept: present };
+}
+
+const parentOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
+
+/**
+ * The signature of a directory after `plan` was carried out: the stamps the plan took of what it kept, and
+ * new ones only for what was written and for the directories whose entries changed. The same as signTree
+ * of the directory, without reading every path again; not after anything else touched it (clamping mtimes).
+ */
+export function signUpdated(dir: string, plan: TreeUpdatePlan): TreeSignature {
+  const out = new Map(plan.kept);
+  const again = new Set<string>();
+  for (const path of plan.remove) again.add(parentOf(path));
+  for (const e of plan.write) again.add(e.path).add(parentOf(e.path));
+  again.delete('.');
+  for (const path of again) {
+    const s = stamp(join(dir, path));
+    if (s === undefined) out.delete(path);
+    else out.set(path, s);
+  }
+  return Object.fromEntries([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function* ancestors(path: string): Generator<string> {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import type { LocalStore } from '../../src/cache/local-store.js';
-import { signTree } from '../../src/cache/update-tree.js';
+import { signTree, signUpdated } from '../../src/cache/update-tree.js';
 import type { TreeSignature } from '../../src/cache/update-tree.js';
 import type { KeyPreimage, NodeKey } from '../../src/graph/keys.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -77,7 +77,9 @@ describe('updating a published tree in place', () => {
     const { store, a, b, dir, signature } = await publishedBefore();
     const kept = (await stat(join(dir, 'etc/kept'))).ino;
 
-    expect(await store.updateTree({ digest: b, from: 'image', dir, previous: { digest: a, signature } })).toBe(true);
+    const signed = await store.updateTree({ digest: b, from: 'image', dir, previous: { digest: a, signature } });
+    // The signature the update returns is the one a full walk of the directory gives.
+    expect(signed).toEqual(signTree(dir));
 
     await expectEqualToFresh(store, dir, b);
     expect((await stat(join(dir, 'etc/kept'))).ino).toBe(kept);
@@ -93,7 +95,9 @@ describe('updating a published tree in place', () => {
     await writeFile(join(dir, 'etc/stray'), 'left by a boot');
     await chmod(join(dir, 'usr'), 0o700);
 
-    expect(await store.updateTree({ digest: b, from: 'image', dir, previous: { digest: a, signature } })).toBe(true);
+    const signed = await store.updateTree({ digest: b, from: 'image', dir, previous: { digest: a, signature } });
+    // The signature the update returns is the one a full walk of the directory gives.
+    expect(signed).toEqual(signTree(dir));
 
     await expectEqualToFresh(store, dir, b);
     await store.close();
@@ -108,7 +112,7 @@ describe('updating a published tree in place', () => {
     });
     const dir = join(await tempDir(), 'image');
     await store.exportTree(a, dir, 'image');
-    expect(await store.updateTree({ digest: b, from: 'image', dir, previous: { digest: a, signature: signTree(dir) } })).toBe(false);
+    expect(await store.updateTree({ digest: b, from: 'image', dir, previous: { digest: a, signature: signTree(dir) } })).toBeUndefined();
     await store.close();
   });
 
@@ -119,10 +123,36 @@ describe('updating a published tree in place', () => {
     await rm(join(dir, 'usr/bin'), { recursive: true });
     await symlink(outside, join(dir, 'usr/bin'));
 
-    expect(await store.updateTree({ digest: b, from: 'image', dir, previous: { digest: a, signature } })).toBe(true);
+    const signed = await store.updateTree({ digest: b, from: 'image', dir, previous: { digest: a, signature } });
+    // The signature the update returns is the one a full walk of the directory gives.
+    expect(signed).toEqual(signTree(dir));
 
     expect(await readFile(join(outside, 'kept'), 'utf8')).toBe('not the image');
     await expectEqualToFresh(store, dir, b);
     await store.close();
+  });
+});
+
+describe('signUpdated', () => {
+  test('re-stamps what was written and the directories whose entries changed, after the clock moved on', async () => {
+    const dir = await tempDir();
+    for (const d of ['etc/removing', 'etc/writing', 'srv']) await mkdir(join(dir, d), { recursive: true });
+    await writeFile(join(dir, 'etc/kept'), 'kept');
+    await writeFile(join(dir, 'etc/removing/gone'), 'gone');
+    await writeFile(join(dir, 'etc/writing/rewritten'), 'old');
+    const before = signTree(dir);
+    // Past the file system's timestamp granularity, so that touched directories get new ctimes.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await rm(join(dir, 'etc/removing/gone'));
+    await writeFile(join(dir, 'etc/writing/rewritten.new'), 'new');
+    await execa('mv', [join(dir, 'etc/writing/rewritten.new'), join(dir, 'etc/writing/rewritten')]);
+    await mkdir(join(dir, 'srv/new'));
+    const entry = (path: string, type: 'file' | 'dir') => ({ path, type, mode: 0o644, uid: 0, gid: 0 });
+    const signed = signUpdated(dir, {
+      remove: ['etc/removing/gone'], write: [entry('etc/writing/rewritten', 'file'), entry('srv/new', 'dir')],
+      kept: new Map(Object.entries(before).filter(([path]) => path !== 'etc/removing/gone' && path !== 'etc/writing/rewritten')),
+    });
+    expect(signed).toEqual(signTree(dir));
+    for (const changed of ['etc/removing', 'etc/writing', 'srv']) expect(signed[changed]).not.toBe(before[changed]);
   });
 });

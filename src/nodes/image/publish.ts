@@ -31,8 +31,11 @@ export interface PublishOptions {
    * store (the store's exportTree).
    */
   readonly copyTree: (digest: string, dest: string, skip: readonly string[]) => Promise<void>;
-  /** Updates a directory published before in place (the store's updateTree); without it, everything is copied. */
-  readonly updateTree?: (request: TreeUpdateRequest) => Promise<boolean>;
+  /**
+   * Updates a directory published before in place and returns its new signature (the store's updateTree);
+   * without it, everything is copied.
+   */
+  readonly updateTree?: (request: TreeUpdateRequest) => Promise<TreeSignature | undefined>;
   /** Unique per process, for staging names. */
   readonly tag: string;
   /** SourceDateEpoch: the store keeps no mtimes, so published trees are clamped again. */
@@ -83,7 +86,7 @@ export async function publishOutput(o: PublishOptions): Promise<PublishResult> {
   try {
     await mkdir(staging);
     const updated = await updatePublishedTrees(o, previous, staging);
-    await o.copyTree(o.digest, staging, updated);
+    await o.copyTree(o.digest, staging, [...updated.keys()]);
     if (o.clampMtime !== undefined) await clampMtimes(staging, o.clampMtime);
     const files = (await readdir(staging)).sort();
     if (mode !== null) {
@@ -103,7 +106,10 @@ export async function publishOutput(o: PublishOptions): Promise<PublishResult> {
     }
     const trees: Record<string, TreeSignature> = {};
     for (const name of files) {
-      if ((await lstat(join(o.outputDir, name))).isDirectory()) trees[name] = signTree(join(o.outputDir, name));
+      if (!(await lstat(join(o.outputDir, name))).isDirectory()) continue;
+      // Clamping mtimes changed every ctime since the update signed what it left.
+      const signed = o.clampMtime === undefined ? updated.get(name) : undefined;
+      trees[name] = signed ?? signTree(join(o.outputDir, name));
     }
     const tmp = `${record}.${o.tag}`;
     await writeFile(tmp, JSON.stringify({ digest: o.digest, files, mode, trees } satisfies PublishRecord) + '\n');
@@ -137,16 +143,17 @@ const isDirectory = (path: string): Promise<boolean> => lstat(path).then((s) => 
 
 /**
  * Moves each directory published last time into staging and updates it there to the new tree; the names
- * updated. One that cannot be updated in place is removed and copied whole with the rest.
+ * updated, with their new signatures. One that cannot be updated in place is removed and copied whole with the rest.
  */
-async function updatePublishedTrees(o: PublishOptions, previous: PublishRecord | undefined, staging: string): Promise<string[]> {
-  if (o.updateTree === undefined || previous?.trees === undefined) return [];
-  const updated: string[] = [];
+async function updatePublishedTrees(o: PublishOptions, previous: PublishRecord | undefined, staging: string): Promise<Map<string, TreeSignature>> {
+  const updated = new Map<string, TreeSignature>();
+  if (o.updateTree === undefined || previous?.trees === undefined) return updated;
   for (const [name, signature] of Object.entries(previous.trees)) {
     const dir = join(staging, name);
     if (!(await isDirectory(join(o.outputDir, name)))) continue;
     await rename(join(o.outputDir, name), dir);
-    if (await o.updateTree({ digest: o.digest, from: name, dir, previous: { digest: previous.digest, signature } })) updated.push(name);
+    const signed = await o.updateTree({ digest: o.digest, from: name, dir, previous: { digest: previous.digest, signature } });
+    if (signed !== undefined) updated.set(name, signed);
     else await rm(dir, { recursive: true, force: true });
   }
   return updated;

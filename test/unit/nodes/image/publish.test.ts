@@ -116,12 +116,14 @@ describe('publishOutput', () => {
     const updateTree: NonNullable<Parameters<typeof publishOutput>[0]['updateTree']> = async (r) => {
       updates.push({ from: r.from, previous: r.previous.digest, signed: Object.keys(r.previous.signature) });
       await writeFile(join(r.dir, 'f'), r.digest);
-      return true;
+      return { f: `signed by the update to ${r.digest}` };
     };
     await publishOutput({ digest: 'd3', outputDir: out, output: 'img', copyTree, updateTree, tag: 't' });
     await publishOutput({ digest: 'd4', outputDir: out, output: 'img', copyTree, updateTree, tag: 't' });
     expect(skipped).toEqual([[], ['img']]);
     expect(updates).toEqual([{ from: 'img', previous: 'd3', signed: ['f'] }]);
+    // The update's own signature is recorded: the directory is not read again.
+    expect(JSON.parse(await readFile(recordPath(out, 'img'), 'utf8')).trees).toEqual({ img: { f: 'signed by the update to d4' } });
     expect(await readFile(join(out, 'img', 'f'), 'utf8')).toBe('d4');
     expect(await readFile(join(out, 'img.manifest'), 'utf8')).toBe('d4');
     expect((await readdir(out)).filter((n) => n.startsWith('.mkb-'))).toEqual(['.mkb-published.img.json']);
@@ -134,8 +136,8 @@ describe('publishOutput', () => {
       expect(skip).toEqual([]);
       await writeFile(join(dest, 'img', digest), digest);
     };
-    await publishOutput({ digest: 'd5', outputDir: out, output: 'img', copyTree, updateTree: () => Promise.resolve(false), tag: 't' });
-    await publishOutput({ digest: 'd6', outputDir: out, output: 'img', copyTree, updateTree: () => Promise.resolve(false), tag: 't' });
+    await publishOutput({ digest: 'd5', outputDir: out, output: 'img', copyTree, updateTree: () => Promise.resolve(undefined), tag: 't' });
+    await publishOutput({ digest: 'd6', outputDir: out, output: 'img', copyTree, updateTree: () => Promise.resolve(undefined), tag: 't' });
     expect(await readdir(join(out, 'img'))).toEqual(['d6']);
   });
 });
