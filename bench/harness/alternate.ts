@@ -1,3 +1,4 @@
+import { execa } from 'execa';
 import { measure } from './measure.js';
 import { median, pairwiseRatios } from './stats.js';
 import type { PairResult, PairScenario } from './types.js';
@@ -5,6 +6,16 @@ import type { PairResult, PairScenario } from './types.js';
 export interface AlternateOptions {
   readonly rounds: number;
   readonly log: (line: string) => void;
+}
+
+/**
+ * Waits, untimed, until nothing written before is still in memory only (sync(1)), and returns `value`. A
+ * timed run then pays for its own writes only: mkb makes its commits durable (fsync, syncfs), which
+ * otherwise also flushed the hundreds of MB the other tool had just written and left dirty.
+ */
+async function settled<T>(value: T): Promise<T> {
+  await execa('sync');
+  return value;
 }
 
 /** Runs mkb, mkosi, mkb, mkosi, … for the given rounds and reduces the samples to medians and ratios. */
@@ -15,8 +26,8 @@ export async function runAlternately(scenario: PairScenario, options: AlternateO
   let peak = 0;
   try {
     for (let round = 0; round < options.rounds; round++) {
-      const a = await measure(await sources.mkb(round));
-      const b = await measure(await sources.mkosi(round));
+      const a = await measure(await settled(await sources.mkb(round)));
+      const b = await measure(await settled(await sources.mkosi(round)));
       mkb.push(a.ms);
       mkosi.push(b.ms);
       peak = Math.max(peak, a.peakRssKiB);
