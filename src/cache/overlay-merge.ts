@@ -7,6 +7,7 @@
 import type { ManifestEntry, ScannedEntry } from './tree-manifest.js';
 import { scanTree } from './tree-manifest.js';
 import { placeUnder } from './tree-layers.js';
+import { comparePathComponents } from '../util/path-order.js';
 
 /** overlayfs' own attributes: instructions to it, hidden in the merged view. */
 const OVERLAY_XATTR = 'trusted.overlay.';
@@ -40,21 +41,6 @@ function baseOf(e: Omit<ManifestEntry, 'digest'>, xattrs: Readonly<Record<string
     path: e.path, type: e.type, mode: e.mode, uid: e.uid, gid: e.gid,
     ...(e.target === undefined ? {} : { target: e.target }), ...(e.rdev === undefined ? {} : { rdev: e.rdev }), ...(xattrs === undefined ? {} : { xattrs }),
   };
-}
-
-/** scanTree's order: depth first, names sorted within each directory. */
-export function compareTreeOrder(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a === '.') return -1;
-  if (b === '.') return 1;
-  const x = a.split('/');
-  const y = b.split('/');
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const p = x[i] as string;
-    const q = y[i] as string;
-    if (p !== q) return p < q ? -1 : 1;
-  }
-  return x.length - y.length;
 }
 
 function removeSubtree(merged: Map<string, Merged>, path: string, withItself: boolean): void {
@@ -104,7 +90,7 @@ export async function overlayEntries(o: {
   ]))));
   const firstOfGroup = new Map<string, string>();
   const out: ManifestEntry[] = [];
-  for (const path of [...merged.keys()].sort(compareTreeOrder)) {
+  for (const path of [...merged.keys()].sort(comparePathComponents)) {
     const m = merged.get(path) as Merged;
     const placed = placeUnder(path, o.at);
     if (m.group === undefined) {

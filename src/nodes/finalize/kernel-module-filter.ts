@@ -12,6 +12,7 @@ import { toNodeFailure } from '../packages/package-failure.js';
 import { runInRoot } from '../sandbox/run-in-root.js';
 import { walkTree } from '../../util/walk-tree.js';
 import { fnmatch } from '../../util/fnmatch.js';
+import { comparePathComponents } from '../../util/path-order.js';
 import { isModuleFile, modulePathToName, parseModinfo, resolveDependencies, selectFirmware, selectKernelModules } from './kernel-modules.js';
 import type { ModuleInfo } from './kernel-modules.js';
 import type { TreeStepContext } from './tree-step.js';
@@ -37,18 +38,6 @@ function parts(path: string): string[] {
   const out = path.startsWith('/') ? ['/'] : [];
   for (const p of path.split('/')) if (p !== '' && p !== '.') out.push(p);
   return out;
-}
-
-/** Python's Path ordering: by components, not by characters. */
-function comparePaths(a: string, b: string): number {
-  const pa = a.split('/');
-  const pb = b.split('/');
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const x = pa[i] ?? '';
-    const y = pb[i] ?? '';
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return pa.length - pb.length;
 }
 
 /** `pattern` (relative, components may hold globs) matched below `base`, as pathlib's glob matches it. */
@@ -223,7 +212,7 @@ export async function filterKernel(ctx: TreeStepContext, kver: string, f: Kernel
   const failed: { failure?: Failure } = {};
   const required = await requiredPaths(ctx, kver, f, modules, o.modinfo ?? modinfoInImage(ctx, kver, failed));
   if (!required.ok) return failed.failure === undefined ? fail(required.error) : err(failed.failure);
-  for (const m of modules.map((p) => `${modulesDir}/${p}`).sort(comparePaths).reverse()) {
+  for (const m of modules.map((p) => `${modulesDir}/${p}`).sort(comparePathComponents).reverse()) {
     if (required.value.has(m)) continue;
     // Gone already when it was the target of a link deleted before it.
     const st = await lstat(join(root, m)).catch(() => undefined);
@@ -239,7 +228,7 @@ export async function filterKernel(ctx: TreeStepContext, kver: string, f: Kernel
     }
   }
   const firmwareDir = join(root, FIRMWARE);
-  for (const rel of (await listTree(firmwareDir)).sort(comparePaths).reverse()) {
+  for (const rel of (await listTree(firmwareDir)).sort(comparePathComponents).reverse()) {
     const fw = `${FIRMWARE}/${rel}`;
     if (required.value.has(fw) || /^(amd|intel)-ucode(\/|$)/.test(rel)) continue;
     const path = join(root, fw);
