@@ -18,7 +18,7 @@ import { imageHasBinary, isFullSystemImage } from './tree-step.js';
 import type { TreeStep, TreeStepContext } from './tree-step.js';
 import { filterKernel, hasFilters } from './kernel-module-filter.js';
 import type { KernelModuleFilters } from './kernel-module-filter.js';
-import { kernelModuleNeeds, REGEX_PREFIX } from './kernel-modules.js';
+import { kernelModuleNeeds, regexOnlyProblem } from './kernel-modules.js';
 
 const MODULES = 'usr/lib/modules';
 
@@ -53,12 +53,6 @@ export async function depmodIsCurrent(kernelDir: string): Promise<boolean> {
   return true;
 }
 
-/** KernelModulesExclude= and FirmwareExclude= hold regular expressions only: `default` and `host` mean nothing there. */
-function regexOnly(settings: Settings, name: string): string | undefined {
-  const bad = list(settings, name).filter((p) => !p.startsWith(REGEX_PREFIX));
-  return bad.length === 0 ? undefined : `${name}=${bad.join(',')}: \`default\` and \`host\` are only special in KernelModules= and KernelModulesInclude=`;
-}
-
 /**
  * The filters of an image: KernelModules= as the planner expanded it (`default`, `host`,
  * KernelModulesIncludeHost=), the exclude regexes, FirmwareFiles= and FirmwareExclude=.
@@ -67,7 +61,7 @@ export function kernelModuleFilters(settings: Settings, expanded: readonly strin
   const include = expanded ?? list(settings, 'KernelModules');
   const needs = kernelModuleNeeds(include, expanded === undefined && bool(settings, 'KernelModulesIncludeHost', false));
   if (needs.host || needs.initrd) return err('KernelModules= still holds `default` or `host` (or KernelModulesIncludeHost=yes): the planner expands them');
-  const bad = regexOnly(settings, 'KernelModulesExclude') ?? regexOnly(settings, 'FirmwareExclude');
+  const bad = regexOnlyProblem('KernelModulesExclude', list(settings, 'KernelModulesExclude')) ?? regexOnlyProblem('FirmwareExclude', list(settings, 'FirmwareExclude'));
   if (bad !== undefined) return err(bad);
   return ok({
     modulesInclude: include, modulesExclude: list(settings, 'KernelModulesExclude'),

@@ -127,10 +127,10 @@ async function firmwarePaths(root: string, rel: string): Promise<Result<string[]
   return ok(out);
 }
 
-/** modinfo inside the image, as mkosi runs it (`--modname` when this kmod has it). */
 /** modinfo for some module names: records by dashed name, or why it failed. */
 export type Modinfo = (names: readonly string[]) => Promise<Result<Map<string, ModuleInfo>, string>>;
 
+/** modinfo inside the image, as mkosi runs it (`--modname` when this kmod has it). */
 function modinfoInImage(ctx: TreeStepContext, kver: string, failed: { failure?: Failure }): Modinfo {
   let modname: boolean | undefined;
   const run = async (argv: string[]) => runInRoot({ mode: 'chroot', root: ctx.root, argv, network: false, env: NODE_ENV, signal: ctx.signal });

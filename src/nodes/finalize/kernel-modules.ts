@@ -60,6 +60,16 @@ export function globsMatchFirmware(name: string, globs: readonly string[], match
 
 export const REGEX_PREFIX = 're:';
 
+/**
+ * What is wrong with a list that holds regular expressions only (KernelModulesExclude=, FirmwareExclude=):
+ * `default` and `host` are kept bare there, and mean nothing (mkosi 27.1 fails on them too).
+ */
+export function regexOnlyProblem(setting: string, items: readonly string[]): string | undefined {
+  const special = items.filter((p) => !p.startsWith(REGEX_PREFIX));
+  if (special.length === 0) return undefined;
+  return `${setting}=${special.join(',')}: \`default\` and \`host\` are only special in KernelModules= and KernelModulesInclude=; here they mean nothing (mkosi 27.1 fails on them too)`;
+}
+
 /** One regular expression of the `re:` items (Python syntax; JavaScript's is the same for what these use), or the bad one. */
 export function compileRegexItems(items: readonly string[], setting: string): Result<RegExp | undefined, string> {
   const patterns = items.filter((p) => p.startsWith(REGEX_PREFIX)).map((p) => p.slice(REGEX_PREFIX.length));

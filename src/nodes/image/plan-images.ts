@@ -27,7 +27,7 @@ import type { RepoMetadataParams } from './repo-metadata/repo-metadata.js';
 import type { ScriptAptParams } from './script-apt.js';
 import type { VolatilePackagesParams } from './volatile-packages/volatile-packages.js';
 import { rootRelative } from './trees.js';
-import { compileRegexItems, expandKernelModules, kernelModuleNeeds, REGEX_PREFIX } from '../finalize/kernel-modules.js';
+import { compileRegexItems, expandKernelModules, kernelModuleNeeds, regexOnlyProblem } from '../finalize/kernel-modules.js';
 
 const DISTRIBUTIONS: Readonly<Record<string, AptDistribution>> = { debian, ubuntu, kali };
 
@@ -183,10 +183,8 @@ function expandedKernelModules(o: PlanImagesOptions, image: Settings): Result<st
     if (!compiled.ok) return err(planError(image, o.root, compiled.error));
   }
   for (const setting of ['KernelModulesExclude', 'FirmwareExclude']) {
-    const special = list(image, setting).filter((p) => !p.startsWith(REGEX_PREFIX));
-    if (special.length > 0) {
-      return err(planError(image, o.root, `${setting}=${special.join(',')}: \`default\` and \`host\` are only special in KernelModules= and KernelModulesInclude=; here they mean nothing (mkosi 27.1 fails on them too)`));
-    }
+    const problem = regexOnlyProblem(setting, list(image, setting));
+    if (problem !== undefined) return err(planError(image, o.root, problem));
   }
   const include = list(image, 'KernelModules');
   const includeHost = bool(image, 'KernelModulesIncludeHost', false);
