@@ -43,10 +43,36 @@ function baseOf(e: Omit<ManifestEntry, 'digest'>, xattrs: Readonly<Record<string
   };
 }
 
+/** Drops what lies below `path` (and `path` itself when asked); only a directory has anything below it. */
 function removeSubtree(merged: Map<string, Merged>, path: string, withItself: boolean): void {
+  const wasDir = merged.get(path)?.base.type === 'dir';
   if (withItself) merged.delete(path);
+  if (!wasDir) return;
   const prefix = path === '.' ? '' : `${path}/`;
   for (const key of merged.keys()) if (key !== '.' && key.startsWith(prefix)) merged.delete(key);
+}
+
+/**
+ * The merged paths in manifest order. The lower tree's paths keep theirs (a Map iterates in insertion
+ * order), so only the paths the upper layer added are sorted, then merged in.
+ */
+function manifestOrder(merged: ReadonlyMap<string, Merged>, added: ReadonlySet<string>): string[] {
+  const kept: string[] = [];
+  const extra: string[] = [];
+  for (const path of merged.keys()) (added.has(path) ? extra : kept).push(path);
+  for (let i = 1; i < kept.length; i++) {
+    // A lower tree not in manifest order (never written by mkb) is sorted whole.
+    if (comparePathComponents(kept[i - 1] as string, kept[i] as string) >= 0) return [...merged.keys()].sort(comparePathComponents);
+  }
+  extra.sort(comparePathComponents);
+  const out: string[] = [];
+  let j = 0;
+  for (const path of kept) {
+    while (j < extra.length && comparePathComponents(extra[j] as string, path) < 0) out.push(extra[j++] as string);
+    out.push(path);
+  }
+  while (j < extra.length) out.push(extra[j++] as string);
+  return out;
 }
 
 /**
@@ -67,6 +93,12 @@ export async function overlayEntries(o: {
     merged.set(e.path, { base: baseOf(e, e.xattrs), ...(group === undefined ? {} : { group }) });
   }
   const upper: ScannedEntry[] = await scanTree(o.upper);
+  /** Paths set from the upper layer that were not in the map then: they are not in the lower tree's order. */
+  const added = new Set<string>();
+  const set = (path: string, m: Merged): void => {
+    if (!merged.has(path)) added.add(path);
+    merged.set(path, m);
+  };
   for (const { entry, absolute } of upper) {
     const path = entry.path;
     const xattrs = withoutOverlayXattrs(entry.xattrs);
@@ -77,20 +109,20 @@ export async function overlayEntries(o: {
     if (entry.type === 'dir') {
       const below = merged.get(path);
       if (entry.xattrs?.['trusted.overlay.opaque'] === OPAQUE || (below !== undefined && below.base.type !== 'dir')) removeSubtree(merged, path, false);
-      merged.set(path, { base: baseOf(entry, xattrs) });
+      set(path, { base: baseOf(entry, xattrs) });
       continue;
     }
     removeSubtree(merged, path, true);
     const group = entry.type === 'file' ? `upper:${entry.hardlink ?? path}` : undefined;
     if (group !== undefined && entry.hardlink === undefined) content.set(group, { size: entry.size ?? 0, absolute });
-    merged.set(path, { base: baseOf(entry, xattrs), ...(group === undefined ? {} : { group }) });
+    set(path, { base: baseOf(entry, xattrs), ...(group === undefined ? {} : { group }) });
   }
   const stored = new Map(await Promise.all([...content].flatMap(([group, c]) => (c.absolute === undefined ? [] : [
     o.store(c.absolute).then((digest) => [group, digest] as const),
   ]))));
   const firstOfGroup = new Map<string, string>();
   const out: ManifestEntry[] = [];
-  for (const path of [...merged.keys()].sort(comparePathComponents)) {
+  for (const path of manifestOrder(merged, added)) {
     const m = merged.get(path) as Merged;
     const placed = placeUnder(path, o.at);
     if (m.group === undefined) {
