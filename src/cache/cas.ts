@@ -16,6 +16,9 @@ export interface CasOptions {
 /** From this many blobs in one barrier on, one syncfs beats an fsync per blob. */
 const SYNCFS_FROM = 64;
 
+/** How many parsed blobs a process keeps: a build reads the manifests of a few trees several times each. */
+const PARSED_KEPT = 8;
+
 /** syncfs(2) through coreutils: one barrier for every blob of a commit instead of one fsync per blob. */
 async function syncfs(dir: string): Promise<void> {
   const { execa } = await import('execa');
@@ -33,6 +36,8 @@ export class Cas {
   readonly #trusted = new Set<string>();
   /** Blobs adopted since the last barrier. */
   readonly #unsynced = new Set<string>();
+  /** Parsed forms of blobs (tree manifests), least recently used first. Blobs never change, so neither do these. */
+  readonly #parsed = new Map<string, unknown>();
 
   constructor(options: CasOptions) {
     this.#o = options;
@@ -150,7 +155,34 @@ export class Cas {
     return bytes;
   }
 
+  /**
+   * A blob parsed by `parse` (undefined when missing, corrupt or unparsable), from memory when this process
+   * parsed or wrote it before and the blob is still there. Callers must not change what they get.
+   */
+  async readParsed<T>(digest: string, parse: (bytes: Buffer) => T | undefined): Promise<T | undefined> {
+    if (this.#parsed.has(digest) && (await this.has(digest)) !== undefined) {
+      const value = this.#parsed.get(digest) as T;
+      this.rememberParsed(digest, value);
+      return value;
+    }
+    const bytes = await this.read(digest);
+    const value = bytes === undefined ? undefined : parse(bytes);
+    if (value !== undefined) this.rememberParsed(digest, value);
+    return value;
+  }
+
+  /** Keeps the parsed form of a blob this process holds (for example a manifest it just wrote). */
+  rememberParsed(digest: string, value: unknown): void {
+    this.#parsed.delete(digest);
+    this.#parsed.set(digest, value);
+    for (const oldest of this.#parsed.keys()) {
+      if (this.#parsed.size <= PARSED_KEPT) break;
+      this.#parsed.delete(oldest);
+    }
+  }
+
   forget(digest: string): void {
     this.#trusted.delete(digest);
+    this.#parsed.delete(digest);
   }
 }

@@ -63,6 +63,7 @@ export async function commitTree(cas: Cas, dir: string, layers: readonly TreeLay
   const manifest: TreeManifest = { version: 1, entries };
   const text = Buffer.from(manifestText(manifest));
   const digest = await cas.putBytes(text);
+  cas.rememberParsed(digest, manifest);
   if (keep && hotTree !== undefined) await keepAsHotTree(dir, hotTree(digest));
   else await rm(dir, { recursive: true, force: true });
   let bytes = 0;

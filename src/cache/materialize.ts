@@ -20,8 +20,7 @@ export interface MaterializeOptions {
 }
 
 export async function loadManifest(cas: Cas, digest: string): Promise<TreeManifest | undefined> {
-  const bytes = await cas.read(digest);
-  return bytes === undefined ? undefined : parseManifest(bytes.toString('utf8'));
+  return cas.readParsed(digest, (bytes) => parseManifest(bytes.toString('utf8')));
 }
 
 /**

@@ -52,7 +52,13 @@ export function sameEntry(a: ManifestEntry, b: ManifestEntry): boolean {
   return a.type === b.type && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid
     && a.digest === b.digest && a.target === b.target && a.hardlink === b.hardlink
     && a.rdev?.major === b.rdev?.major && a.rdev?.minor === b.rdev?.minor
-    && JSON.stringify(a.xattrs ?? {}) === JSON.stringify(b.xattrs ?? {});
+    && sameXattrs(a.xattrs ?? {}, b.xattrs ?? {});
+}
+
+/** In any order: a manifest read back has them sorted, one just committed as the tree listed them. */
+function sameXattrs(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((name) => a[name] === b[name]);
 }
 
 export function parseManifest(text: string): TreeManifest | undefined {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import { collectGarbage } from '../../src/cache/gc.js';
+import { loadManifest } from '../../src/cache/materialize.js';
 import { packTree, unpackTree } from '../../src/cache/pack.js';
 import { INDEX_FORMAT } from '../../src/cache/store-index.js';
 import { StatCacheHasher } from '../../src/cache/stat-cache-hasher.js';
@@ -141,6 +142,24 @@ describe('local store', () => {
     await rm(s.cas.path(record.digest));
     expect(await s.lookup(key(1))).toBeUndefined();
     expect(warnings).toHaveLength(1);
+    await s.close();
+  });
+
+  test('a manifest is parsed once per process while its blob exists: a build reads the same trees\' several times', async () => {
+    const root = await tempDir();
+    const s = await openTestStore(root);
+    const record = await put(s, 1, { f: 'x' });
+    const first = await loadManifest(s.cas, record.digest);
+    expect(first?.entries.map((e) => e.path)).toEqual(['.', 'f']);
+    expect(await loadManifest(s.cas, record.digest)).toBe(first);
+    // Another process's store reads the blob itself, and gets an equal manifest.
+    const other = await openTestStore(root);
+    const read = await loadManifest(other.cas, record.digest);
+    expect(read).not.toBe(first);
+    expect(read).toEqual(JSON.parse(JSON.stringify(first)));
+    await rm(s.cas.path(record.digest));
+    expect(await loadManifest(s.cas, record.digest)).toBeUndefined();
+    await other.close();
     await s.close();
   });
 

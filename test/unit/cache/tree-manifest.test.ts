@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { TreeManifest } from '../../../src/cache/tree-manifest.js';
-import { manifestText } from '../../../src/cache/tree-manifest.js';
+import { manifestText, sameEntry } from '../../../src/cache/tree-manifest.js';
 import { canonicalJson } from '../../../src/util/canonical-json.js';
 
 describe('manifestText', () => {
@@ -17,5 +17,24 @@ describe('manifestText', () => {
       ],
     };
     expect(manifestText(manifest)).toBe(canonicalJson(manifest));
+  });
+});
+
+describe('sameEntry', () => {
+  const file = { path: 'etc/a', type: 'file', mode: 0o644, uid: 0, gid: 0, size: 1, digest: 'd'.repeat(64) } as const;
+
+  test('extended attributes compare by name and value, in any order', () => {
+    expect(sameEntry({ ...file, xattrs: { 'user.a': 'YQ==', 'user.b': 'Yg==' } }, { ...file, xattrs: { 'user.b': 'Yg==', 'user.a': 'YQ==' } })).toBe(true);
+    expect(sameEntry({ ...file, xattrs: { 'user.a': 'YQ==' } }, { ...file, xattrs: { 'user.a': 'Yg==' } })).toBe(false);
+    expect(sameEntry({ ...file, xattrs: { 'user.a': 'YQ==' } }, { ...file, xattrs: { 'user.b': 'YQ==' } })).toBe(false);
+    expect(sameEntry({ ...file, xattrs: { 'user.a': 'YQ==' } }, file)).toBe(false);
+    expect(sameEntry(file, { ...file, xattrs: {} })).toBe(true);
+  });
+
+  test('any other field differing makes a different entry', () => {
+    expect(sameEntry(file, { ...file })).toBe(true);
+    for (const change of [{ mode: 0o600 }, { uid: 1 }, { gid: 1 }, { digest: 'e'.repeat(64) }, { type: 'symlink' as const }, { hardlink: 'etc/b' }]) {
+      expect(sameEntry(file, { ...file, ...change })).toBe(false);
+    }
   });
 });
