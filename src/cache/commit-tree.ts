@@ -14,6 +14,8 @@ export interface CommittedTree {
   readonly manifest: TreeManifest;
   /** The size of the manifest blob. */
   readonly manifestBytes: number;
+  /** The blobs this commit stored (the manifest and the files it adopted), with their sizes; a layer's others were stored with their tree. */
+  readonly stored: ReadonlyMap<string, number>;
   readonly bytes: number;
   readonly files: number;
 }
@@ -44,7 +46,12 @@ export async function commitTree(cas: Cas, dir: string, layers: readonly TreeLay
     return { layer, manifest };
   }));
   const limit = pLimit(4);
-  const adopt = (file: string, keepFile: boolean) => limit(async () => (await cas.adoptFile(file, { keep: keepFile })).digest);
+  const stored = new Map<string, number>();
+  const adopt = (file: string, keepFile: boolean) => limit(async () => {
+    const { digest, size } = await cas.adoptFile(file, { keep: keepFile });
+    stored.set(digest, size);
+    return digest;
+  });
   const resolved: ManifestEntry[][] = await Promise.all(scanned.map(async (s): Promise<ManifestEntry[]> => {
     const layer = lowers.find((l) => isUnder(s.entry.path, l.layer.at));
     if (layer !== undefined) {
@@ -64,6 +71,7 @@ export async function commitTree(cas: Cas, dir: string, layers: readonly TreeLay
   const text = Buffer.from(manifestText(manifest));
   const digest = await cas.putBytes(text);
   cas.rememberParsed(digest, manifest);
+  stored.set(digest, text.length);
   if (keep && hotTree !== undefined) await keepAsHotTree(dir, hotTree(digest));
   else await rm(dir, { recursive: true, force: true });
   let bytes = 0;
@@ -74,7 +82,7 @@ export async function commitTree(cas: Cas, dir: string, layers: readonly TreeLay
       files++;
     }
   }
-  return { digest, manifest, manifestBytes: text.length, bytes, files };
+  return { digest, manifest, manifestBytes: text.length, stored, bytes, files };
 }
 
 async function keepAsHotTree(dir: string, target: string): Promise<void> {

@@ -125,7 +125,7 @@ export class LocalStore implements ExecutorStore {
 
   async commitTree(request: CommitRequest): Promise<OutputRecord> {
     // Loaded on first write: a no-op build never needs the writing half of the store.
-    const [{ commitTree, blobsOf }, { writeActionFile }, { keepUpperLayers, recordSeeds }] = await Promise.all([import('./commit-tree.js'), import('./action-file.js'), import('./materialize.js')]);
+    const [{ commitTree }, { writeActionFile }, { keepUpperLayers, recordSeeds }] = await Promise.all([import('./commit-tree.js'), import('./action-file.js'), import('./materialize.js')]);
     const layers = request.layers ?? [];
     const tree = await commitTree(this.cas, request.dir, layers, (digest) => this.layout.tree(digest));
     const uppers = await keepUpperLayers(this.materializeOptions, tree.digest, layers);
@@ -134,7 +134,7 @@ export class LocalStore implements ExecutorStore {
     const record: OutputRecord = {
       digest: tree.digest, kind: request.kind, bytes: tree.bytes, files: tree.files, durationMs: request.durationMs, created: this.#o.now(),
     };
-    for (const [digest, size] of blobsOf(tree.digest, tree.manifest, tree.manifestBytes)) void this.index.blobs.put(digest, size);
+    for (const [digest, size] of tree.stored) void this.index.blobs.put(digest, size);
     if (request.cache) {
       await writeActionFile(this.cas, this.layout, { key: request.key, record, preimage: request.preimage });
       // Awaited: the entry must be visible to other processes before the lease is released.
