@@ -236,6 +236,7 @@ function imageChain(o: PlanImagesOptions, image: Settings, facts: ChainFacts): N
     ...scriptApt(['PostInstallationScripts', 'FinalizeScripts']),
     firstbootCredentials: str(image, 'Format') !== 'cpio' || !bool(image, 'MakeInitrd', false),
     ...(facts.kernelModules === undefined ? {} : { kernelModules: facts.kernelModules }),
+    ...(list(image, 'ManifestFormat').includes('changelog') ? { changelog: true } : {}),
   };
   const out: OutputParams = { tree: id('finalize'), files: rel(list(image, 'PostOutputScripts')) };
   const node = (stage: string, params: unknown, s: Settings = settings): NodeInput => ({ id: id(stage), spec: { kind: stage, image: name, settings: s, params } });

@@ -53,6 +53,11 @@ export interface FinalizeParams {
   readonly firstbootCredentials?: boolean;
   /** KernelModules= with `default` and `host` expanded (mkosi-initrd's list, the host's loaded modules), when it has them. */
   readonly kernelModules?: readonly string[];
+  /**
+   * Set when ManifestFormat= asks for the changelog manifest: reading every package's changelog is the
+   * costliest part of the records. The planner decides, so finalize need not key on ManifestFormat=.
+   */
+  readonly changelog?: true;
 }
 
 const PACKAGE_METADATA = ['var/lib/dpkg', 'var/lib/apt', 'var/cache/apt', 'var/log/apt'];
@@ -62,10 +67,12 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /**
- * meta/: packages.json (the JSON manifest's packages), changelog (the `changelog` manifest) and os-release
- * (SplitArtifacts=os-release), made here, where mkosi makes them, so the output stage only picks files.
+ * meta/: packages.json (the JSON manifest's packages), changelog (the `changelog` manifest, when asked for)
+ * and os-release (SplitArtifacts=os-release), made here, where mkosi makes them, so the output stage only
+ * picks files.
  */
-async function recordMeta(root: string, meta: string, signal: AbortSignal): Promise<string | undefined> {
+async function recordMeta(o: { root: string; meta: string; changelog: boolean; signal: AbortSignal }): Promise<string | undefined> {
+  const { root, meta, signal } = o;
   await mkdir(meta, { recursive: true });
   let packages: InstalledPackage[] = [];
   if (await exists(join(root, 'var/lib/dpkg/status'))) {
@@ -75,7 +82,7 @@ async function recordMeta(root: string, meta: string, signal: AbortSignal): Prom
   }
   await writeFile(join(meta, 'packages.json'), JSON.stringify(packages.map(packageRecord), null, 1) + '\n');
   // As mkosi: no packages, no changelog manifest.
-  if (packages.length > 0) await writeFile(join(meta, 'changelog'), renderPackageReport(packages, await sourceGroups(root, packages)));
+  if (o.changelog && packages.length > 0) await writeFile(join(meta, 'changelog'), renderPackageReport(packages, await sourceGroups(root, packages)));
   return undefined;
 }
 
@@ -124,7 +131,7 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
     env: NODE_ENV, signal: ctx.signal, onOutput: ctx.output,
   });
   if (!removed.ok) return err(toNodeFailure(ctx.node, removed.error));
-  const recorded = await recordMeta(root, join(ctx.outDir, 'meta'), ctx.signal);
+  const recorded = await recordMeta({ root, meta: join(ctx.outDir, 'meta'), changelog: spec.params.changelog === true, signal: ctx.signal });
   if (recorded !== undefined) return err({ code: 'NODE_FAILED', node: ctx.node, message: recorded });
   const clean = cleanPackageMetadata(s);
   if (clean === 'yes' || (clean === 'auto' && !(await exists(join(root, 'usr/bin/dpkg'))))) {
@@ -146,7 +153,7 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
 
 export const finalizeKind: NodeKind<FinalizeParams> = {
   kind: 'finalize',
-  version: 13,
+  version: 14,
   // Package lists and skeleton trees reach this stage through the base tree's digest, the build's output through
   // the build-scripts node's; the output format does not reach it at all. The script helpers' apt settings stay keyed.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, BUILD_ONLY, ['WithTests'],

@@ -81,6 +81,13 @@ describe('planImages: one chain per image, repository metadata shared', () => {
     expect(credentials({ Format: 'cpio', MakeInitrd: true })).toBe(false);
   });
 
+  test('finalize reads the packages\' changelogs only when ManifestFormat= asks for the changelog manifest', () => {
+    const changelog = (o: Record<string, unknown>) => (node(plan([image(o)]), 'main/finalize').spec.params as { changelog?: true }).changelog;
+    expect(changelog({})).toBeUndefined();
+    expect(changelog({ ManifestFormat: ['json'] })).toBeUndefined();
+    expect(changelog({ ManifestFormat: ['json', 'changelog'] })).toBe(true);
+  });
+
   test('the repo-metadata node carries no image settings but CacheOnly (unkeyed), only repositories and the freshness bucket', () => {
     const p = plan([image()]);
     const metadata = p.input.nodes.find((n) => n.spec.kind === 'repo-metadata');
