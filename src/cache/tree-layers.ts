@@ -34,7 +34,7 @@ export function placeUnder(rel: string, at: string): string {
  * first path lies outside the subtree gets its first member inside the subtree as its new first path.
  */
 export function subtreeEntries(manifest: TreeManifest, from: string, at: string): ManifestEntry[] {
-  const byPath = new Map(manifest.entries.map((e) => [e.path, e]));
+  let byPath: Map<string, ManifestEntry> | undefined;
   const firstInside = new Map<string, string>();
   const out: ManifestEntry[] = [];
   for (const e of manifest.entries) {
@@ -54,6 +54,7 @@ export function subtreeEntries(manifest: TreeManifest, from: string, at: string)
       continue;
     }
     firstInside.set(e.hardlink, path);
+    byPath ??= new Map(manifest.entries.map((m) => [m.path, m]));
     const group = byPath.get(e.hardlink);
     const own: ManifestEntry = { ...e, path, ...(group?.size === undefined ? {} : { size: group.size }), ...(group?.digest === undefined ? {} : { digest: group.digest }) };
     delete (own as { hardlink?: string }).hardlink;

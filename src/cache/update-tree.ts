@@ -58,7 +58,7 @@ export function planTreeUpdate(u: TreeUpdate): TreeUpdatePlan | undefined {
     .map((name) => (rel === '.' ? name : `${rel}/${name}`)).filter((path) => u.signature[path] === undefined);
   // Parents come before their children, so nothing below a removed path (maybe now a symlink) is looked at.
   const consider = (path: string): void => {
-    if ([...ancestors(path)].some((a) => removed.has(a))) return;
+    if (removed.size > 0 && below(path, removed)) return;
     const s = lstatSync(join(u.dir, path), { bigint: true, throwIfNoEntry: false });
     if (s === undefined) return;
     const stamped = `${s.ino}:${s.ctimeNs}:${s.size}`;
@@ -114,8 +114,10 @@ export function signUpdated(dir: string, plan: TreeUpdatePlan): TreeSignature {
   return Object.fromEntries([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function* ancestors(path: string): Generator<string> {
-  for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) yield path.slice(0, i);
+/** Whether one of `path`'s ancestors is in `paths`. */
+function below(path: string, paths: ReadonlySet<string>): boolean {
+  for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) if (paths.has(path.slice(0, i))) return true;
+  return false;
 }
 
 /** Removes what the plan says (synchronously: few paths, and each call is cheap). */
