@@ -1,5 +1,5 @@
 // Copies skeleton and extra trees into an image root, and names input paths relative to the plan root.
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Tree } from './image-settings.js';
 
@@ -25,7 +25,7 @@ export async function copyTrees(o: CopyTreesOptions): Promise<void> {
   const { execa } = await import('execa');
   for (const tree of o.trees) {
     const dest = join(o.root, tree.target);
-    await execa('mkdir', ['-p', dest]);
+    await mkdir(dest, { recursive: true });
     const st = await stat(tree.source);
     const opts = o.signal === undefined ? {} : { cancelSignal: o.signal };
     if (st.isDirectory()) {

@@ -2,7 +2,7 @@
 // ownership. A directory is copied, a tar archive (".tar" among the name's last two suffixes, so
 // base.tar.zst too) is extracted, any other file is copied into / under its own name. Disk images (.raw)
 // need systemd-dissect and root in mkosi: mkb refuses them.
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { copyTrees } from '../trees.js';
 
@@ -37,7 +37,7 @@ export async function copyBaseTrees(o: CopyBaseTreesOptions): Promise<readonly s
   if (raw.length > 0) return raw;
   const opts = o.signal === undefined ? {} : { cancelSignal: o.signal };
   const { execa } = await import('execa');
-  await execa('mkdir', ['-p', o.root], opts);
+  await mkdir(o.root, { recursive: true });
   for (const { source, form } of forms) {
     if (form === 'file') {
       await execa('cp', ['--no-dereference', '--preserve=mode,links,timestamps,ownership', source, `${o.root}/`], opts);
