@@ -60,7 +60,7 @@ export async function commitTree(cas: Cas, dir: string, layers: readonly TreeLay
       const { at, lower, overlay } = layer.layer;
       if (overlay === undefined) return subtreeEntries(layer.manifest, lower.from, at);
       // The upper layer is kept whole (later stages view this tree as it over the lower one): its files are linked, not moved.
-      return overlayEntries({ lower: subtreeEntries(layer.manifest, lower.from, '.'), upper: overlay.upper, at, store: (file) => adopt(file, true) });
+      return overlayEntries({ lower: subtreeEntries(layer.manifest, lower.from, at), upper: overlay.upper, at, store: (file) => adopt(file, true) });
     }
     if (s.entry.type !== 'file' || s.entry.hardlink !== undefined) return [s.entry];
     return [{ ...s.entry, digest: await adopt(s.absolute, keep) }];

@@ -16,12 +16,18 @@ const OPAQUE = 'eQ==';
 
 type Base = Omit<ManifestEntry, 'digest' | 'size' | 'hardlink'>;
 
-/** A path of the merged tree: its metadata, and which hardlink group of which layer holds its content. */
+/**
+ * A path of the merged tree: the lower tree's entry while the stage left it alone (it is then reused as it
+ * is), or the upper layer's metadata; for a regular file, which hardlink group of which layer holds its content.
+ */
 interface Merged {
-  readonly base: Base;
+  readonly lower?: ManifestEntry;
+  readonly base?: Base;
   /** For regular files: `lower:<first path>` or `upper:<first path>` of its group in that layer. */
   readonly group?: string;
 }
+
+const typeOf = (m: Merged): ManifestEntry['type'] | undefined => (m.lower ?? m.base)?.type;
 
 interface GroupContent {
   readonly size: number;
@@ -45,7 +51,8 @@ function baseOf(e: Omit<ManifestEntry, 'digest'>, xattrs: Readonly<Record<string
 
 /** Drops what lies below `path` (and `path` itself when asked); only a directory has anything below it. */
 function removeSubtree(merged: Map<string, Merged>, path: string, withItself: boolean): void {
-  const wasDir = merged.get(path)?.base.type === 'dir';
+  const was = merged.get(path);
+  const wasDir = was !== undefined && typeOf(was) === 'dir';
   if (withItself) merged.delete(path);
   if (!wasDir) return;
   const prefix = path === '.' ? '' : `${path}/`;
@@ -76,11 +83,11 @@ function manifestOrder(merged: ReadonlyMap<string, Merged>, added: ReadonlySet<s
 }
 
 /**
- * The manifest entries, placed under `at`, of the tree an overlay showed: `lower` (its lower tree's entries,
- * relative to the layer's root) with the upper directory's changes applied. Files the upper layer holds are
- * stored through `store` (which returns their digest); the rest keep the lower tree's digests. Hardlink
- * groups are those the merged view showed: the lower tree's (less what the stage replaced) and the upper
- * layer's own.
+ * The manifest entries of the tree an overlay showed: `lower` (its lower tree's entries, already placed
+ * where the layer sits) with the upper directory's changes applied. Files the upper layer holds are stored
+ * through `store` (which returns their digest); the rest keep the lower tree's entries, the very objects
+ * where nothing about them changed. Hardlink groups are those the merged view showed: the lower tree's
+ * (less what the stage replaced) and the upper layer's own.
  */
 export async function overlayEntries(o: {
   readonly lower: readonly ManifestEntry[]; readonly upper: string; readonly at: string; readonly store: (absolute: string) => Promise<string>;
@@ -90,7 +97,7 @@ export async function overlayEntries(o: {
   for (const e of o.lower) {
     const group = e.type === 'file' ? `lower:${e.hardlink ?? e.path}` : undefined;
     if (group !== undefined && e.hardlink === undefined) content.set(group, { size: e.size ?? 0, ...(e.digest === undefined ? {} : { digest: e.digest }) });
-    merged.set(e.path, { base: baseOf(e, e.xattrs), ...(group === undefined ? {} : { group }) });
+    merged.set(e.path, group === undefined ? { lower: e } : { lower: e, group });
   }
   const upper: ScannedEntry[] = await scanTree(o.upper);
   /** Paths set from the upper layer that were not in the map then: they are not in the lower tree's order. */
@@ -100,22 +107,23 @@ export async function overlayEntries(o: {
     merged.set(path, m);
   };
   for (const { entry, absolute } of upper) {
-    const path = entry.path;
+    const path = placeUnder(entry.path, o.at);
     const xattrs = withoutOverlayXattrs(entry.xattrs);
+    const base = baseOf({ ...entry, path }, xattrs);
     if (entry.type === 'char' && entry.rdev?.major === 0 && entry.rdev.minor === 0) {
       removeSubtree(merged, path, true);
       continue;
     }
     if (entry.type === 'dir') {
       const below = merged.get(path);
-      if (entry.xattrs?.['trusted.overlay.opaque'] === OPAQUE || (below !== undefined && below.base.type !== 'dir')) removeSubtree(merged, path, false);
-      set(path, { base: baseOf(entry, xattrs) });
+      if (entry.xattrs?.['trusted.overlay.opaque'] === OPAQUE || (below !== undefined && typeOf(below) !== 'dir')) removeSubtree(merged, path, false);
+      set(path, { base });
       continue;
     }
     removeSubtree(merged, path, true);
-    const group = entry.type === 'file' ? `upper:${entry.hardlink ?? path}` : undefined;
+    const group = entry.type === 'file' ? `upper:${entry.hardlink ?? entry.path}` : undefined;
     if (group !== undefined && entry.hardlink === undefined) content.set(group, { size: entry.size ?? 0, absolute });
-    set(path, { base: baseOf(entry, xattrs), ...(group === undefined ? {} : { group }) });
+    set(path, group === undefined ? { base } : { base, group });
   }
   const stored = new Map(await Promise.all([...content].flatMap(([group, c]) => (c.absolute === undefined ? [] : [
     o.store(c.absolute).then((digest) => [group, digest] as const),
@@ -124,21 +132,29 @@ export async function overlayEntries(o: {
   const out: ManifestEntry[] = [];
   for (const path of manifestOrder(merged, added)) {
     const m = merged.get(path) as Merged;
-    const placed = placeUnder(path, o.at);
     if (m.group === undefined) {
-      out.push({ ...m.base, path: placed });
+      out.push(m.lower ?? (m.base as Base));
       continue;
     }
     const first = firstOfGroup.get(m.group);
     if (first !== undefined) {
-      out.push({ ...m.base, path: placed, hardlink: first });
+      out.push(m.lower?.hardlink === first ? m.lower : { ...withoutContent(m), hardlink: first });
       continue;
     }
-    firstOfGroup.set(m.group, placed);
+    firstOfGroup.set(m.group, path);
+    if (m.lower !== undefined && m.lower.hardlink === undefined) {
+      out.push(m.lower);
+      continue;
+    }
     const c = content.get(m.group);
     const digest = c?.digest ?? stored.get(m.group);
-    if (c === undefined || digest === undefined) throw new Error(`${placed}: its hardlink group has no content in the overlay's layers`);
-    out.push({ ...m.base, path: placed, size: c.size, digest });
+    if (c === undefined || digest === undefined) throw new Error(`${path}: its hardlink group has no content in the overlay's layers`);
+    out.push({ ...withoutContent(m), size: c.size, digest });
   }
   return out;
+}
+
+/** The entry's metadata, without its content or group. */
+function withoutContent(m: Merged): Base {
+  return m.lower === undefined ? m.base as Base : baseOf(m.lower, m.lower.xattrs);
 }

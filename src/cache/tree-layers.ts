@@ -39,13 +39,14 @@ export function subtreeEntries(manifest: TreeManifest, from: string, at: string)
   const out: ManifestEntry[] = [];
   for (const e of manifest.entries) {
     if (!isUnder(e.path, from)) continue;
-    const path = placeUnder(relativeTo(e.path, from), at);
+    // In place (from = at), an entry is kept as it is.
+    const path = from === at ? e.path : placeUnder(relativeTo(e.path, from), at);
     if (e.hardlink === undefined) {
-      out.push({ ...e, path });
+      out.push(path === e.path ? e : { ...e, path });
       continue;
     }
     if (isUnder(e.hardlink, from)) {
-      out.push({ ...e, path, hardlink: placeUnder(relativeTo(e.hardlink, from), at) });
+      out.push(from === at ? e : { ...e, path, hardlink: placeUnder(relativeTo(e.hardlink, from), at) });
       continue;
     }
     const first = firstInside.get(e.hardlink);
