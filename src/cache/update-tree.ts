@@ -2,25 +2,35 @@
 // a Format=directory output republished after a small change rewrites a few files, not 200 MiB. What the
 // directory held is known from a signature taken when it was written (inode, ctime and size per path),
 // so anything changed since, even by hand, is noticed and rewritten too.
+import type { Stats } from 'node:fs';
 import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { walkTree } from '../util/walk-tree.js';
 import type { ManifestEntry } from './tree-manifest.js';
 import { sameEntry } from './tree-manifest.js';
 
-/** Per relative path ('.' excluded): `inode:ctimeNs:size` as the directory was left after writing it. */
+/**
+ * Per relative path ('.' excluded): `inode:ctime:size` as the directory was left after writing it (ctime in
+ * milliseconds, to a fraction of a microsecond: finer than the clock ticks file systems stamp with).
+ */
 export type TreeSignature = Readonly<Record<string, string>>;
 
+/** Plain numbers, not bigint: one lstat per path of an image, and bigint stats are several objects each. */
+const stampOf = (s: Stats): string => `${s.ino}:${s.ctimeMs}:${s.size}`;
+
 function stamp(path: string): string | undefined {
-  const s = lstatSync(path, { bigint: true, throwIfNoEntry: false });
-  return s === undefined ? undefined : `${s.ino}:${s.ctimeNs}:${s.size}`;
+  const s = lstatSync(path, { throwIfNoEntry: false });
+  return s === undefined ? undefined : stampOf(s);
 }
+
+/** `rel` under `dir`: the manifest's paths are normal already, so no path.join. */
+const under = (dir: string, rel: string): string => (rel === '.' ? dir : `${dir}/${rel}`);
 
 /** The signature of `dir` as it is now. */
 export function signTree(dir: string): TreeSignature {
   const out: Record<string, string> = {};
   for (const path of walkTree(dir)) {
-    const s = stamp(join(dir, path));
+    const s = stamp(under(dir, path));
     if (s !== undefined) out[path] = s;
   }
   return out;
@@ -48,31 +58,37 @@ export interface TreeUpdatePlan {
 }
 
 export function planTreeUpdate(u: TreeUpdate): TreeUpdatePlan | undefined {
-  const before = new Map(u.previous.map((e) => [e.path, e]));
-  const after = new Map(u.next.map((e) => [e.path, e]));
+  const before = new Map<string, ManifestEntry>();
+  for (const e of u.previous) before.set(e.path, e);
+  const after = new Map<string, ManifestEntry>();
+  for (const e of u.next) after.set(e.path, e);
   const remove: string[] = [];
   const removed = new Set<string>();
   const present = new Map<string, string>();
   const dirty = new Set<string>();
-  const unknownChildren = (rel: string): string[] => readdirSync(rel === '.' ? u.dir : join(u.dir, rel))
+  /** Paths found untouched, and the same in both trees: nothing to write. */
+  const same = new Set<string>();
+  const unknownChildren = (rel: string): string[] => readdirSync(under(u.dir, rel))
     .map((name) => (rel === '.' ? name : `${rel}/${name}`)).filter((path) => u.signature[path] === undefined);
   // Parents come before their children, so nothing below a removed path (maybe now a symlink) is looked at.
   const consider = (path: string): void => {
     if (removed.size > 0 && below(path, removed)) return;
-    const s = lstatSync(join(u.dir, path), { bigint: true, throwIfNoEntry: false });
+    const s = lstatSync(under(u.dir, path), { throwIfNoEntry: false });
     if (s === undefined) return;
-    const stamped = `${s.ino}:${s.ctimeNs}:${s.size}`;
+    const stamped = stampOf(s);
     const touched = u.signature[path] !== stamped;
     if (touched) dirty.add(path);
     const want = after.get(path);
     const had = before.get(path);
+    const unchanged = had !== undefined && want !== undefined && sameEntry(had, want);
     const keepsDir = want?.type === 'dir' && had?.type === 'dir' && s.isDirectory();
-    if (want === undefined || (!keepsDir && (touched || had === undefined || !sameEntry(had, want)))) {
+    if (want === undefined || (!keepsDir && (touched || !unchanged))) {
       remove.push(path);
       removed.add(path);
       return;
     }
     present.set(path, stamped);
+    if (!touched && unchanged) same.add(path);
     if (touched && s.isDirectory()) for (const child of unknownChildren(path)) consider(child);
   };
   for (const child of unknownChildren('.')) consider(child);
@@ -81,7 +97,7 @@ export function planTreeUpdate(u: TreeUpdate): TreeUpdatePlan | undefined {
   const written = new Set<string>();
   for (const want of u.next) {
     const had = before.get(want.path);
-    const unchanged = want.path === '.' ? had !== undefined && sameEntry(had, want) : present.has(want.path) && !dirty.has(want.path) && had !== undefined && sameEntry(had, want);
+    const unchanged = want.path === '.' ? had !== undefined && sameEntry(had, want) : same.has(want.path);
     // A hardlink follows its group's first path when that is rewritten.
     const relink = want.hardlink !== undefined && written.has(want.hardlink);
     if (unchanged && !relink) continue;
@@ -107,7 +123,7 @@ export function signUpdated(dir: string, plan: TreeUpdatePlan): TreeSignature {
   for (const e of plan.write) again.add(e.path).add(parentOf(e.path));
   again.delete('.');
   for (const path of again) {
-    const s = stamp(join(dir, path));
+    const s = stamp(under(dir, path));
     if (s === undefined) out.delete(path);
     else out.set(path, s);
   }
