@@ -10,11 +10,9 @@ export const PRESET_ARGVS = [['systemctl', `--root=${BUILDROOT}`, 'preset-all'],
 export const presets: TreeStep = {
   tools: ['bwrap', 'systemctl'],
   applies: isFullSystemImage,
+  // Side by side: system presets write only under /etc/systemd/system, user presets only under /etc/systemd/user.
   async run(ctx) {
-    for (const argv of PRESET_ARGVS) {
-      const r = await runHostTool(ctx, argv, { env: NODE_ENV });
-      if (!r.ok) return r;
-    }
-    return ok(null);
+    const results = await Promise.all(PRESET_ARGVS.map((argv) => runHostTool(ctx, argv, { env: NODE_ENV })));
+    return results.find((r) => !r.ok) ?? ok(null);
   },
 };

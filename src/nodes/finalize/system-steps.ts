@@ -1,4 +1,6 @@
 // The finalize steps that run tools over the image tree, in mkosi 27.1's order (build_image()).
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ok } from '../../errors/result.js';
 import type { Result } from '../../errors/result.js';
 import type { Failure } from '../../errors/failures.js';
@@ -37,4 +39,61 @@ export async function runTreeSteps(steps: readonly TreeStep[], ctx: TreeStepCont
     if (!r.ok) return r;
   }
   return ok(null);
+}
+
+/** Runs each lane's steps in order and the lanes side by side; the first lane's failure is reported first. */
+export async function runTreeStepLanes(lanes: readonly (readonly TreeStep[])[], ctx: TreeStepContext): Promise<Result<null, Failure>> {
+  const results = await Promise.all(lanes.map((lane) => runTreeSteps(lane, ctx)));
+  return results.find((r) => !r.ok) ?? ok(null);
+}
+
+/**
+ * BEFORE_FIRSTBOOT, with one liberty: presets run beside sysusers and tmpfiles when those cannot change
+ * what presets read or write (unit files, preset files, enablement links). sysusers only writes the user
+ * databases; tmpfiles only touches the paths its tmpfiles.d lines name. systemctl preset-all is the
+ * slowest of the three tools, so the other two then cost no time.
+ */
+export async function runBeforeFirstboot(ctx: TreeStepContext): Promise<Result<null, Failure>> {
+  const first = await runTreeSteps([ssh, localeGen], ctx);
+  if (!first.ok) return first;
+  const beside = presets.applies(ctx.settings) && !(await tmpfilesMayTouchUnits(ctx.root));
+  const system = beside ? await runTreeStepLanes([[sysusers, tmpfiles], [presets]], ctx) : await runTreeSteps([sysusers, tmpfiles, presets], ctx);
+  if (!system.ok) return system;
+  return runTreeSteps([depmodStale], ctx);
+}
+
+/**
+ * Where unit files, presets and enablement links live (/lib is /usr/lib in a merged image, or its own);
+ * not /run/systemd, which tmpfiles leaves alone here (TMPFILES_ARGV excludes /run).
+ */
+const UNIT_DIRECTORIES = ['/etc/systemd', '/usr/lib/systemd', '/lib/systemd', '/usr/local/lib/systemd', '/etc/xdg/systemd'];
+
+const TMPFILES_DIRECTORIES = ['etc/tmpfiles.d', 'run/tmpfiles.d', 'usr/local/lib/tmpfiles.d', 'usr/lib/tmpfiles.d', 'lib/tmpfiles.d'];
+
+/**
+ * Whether a tmpfiles.d line of the image may name a path in or above a unit directory. Conservative: a
+ * path is compared up to its first glob or specifier character, a quoted path or a configuration file
+ * that is a symlink (other than a mask to /dev/null) counts as touching them.
+ */
+export async function tmpfilesMayTouchUnits(root: string): Promise<boolean> {
+  for (const dir of TMPFILES_DIRECTORIES) {
+    const names = await readdir(join(root, dir)).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n.endsWith('.conf'))) {
+      const path = join(root, dir, name);
+      const st = await lstat(path);
+      if (st.isSymbolicLink()) {
+        if ((await readlink(path)) === '/dev/null') continue;
+        return true;
+      }
+      if (!st.isFile()) continue;
+      for (const line of (await readFile(path, 'utf8')).split('\n')) {
+        const target = line.trim().split(/\s+/)[1];
+        if (line.trim().startsWith('#') || target === undefined) continue;
+        if (target.startsWith('"')) return true;
+        const literal = target.slice(0, target.search(/[*?[%]/) === -1 ? undefined : target.search(/[*?[%]/));
+        if (UNIT_DIRECTORIES.some((unit) => unit.startsWith(literal) || literal.startsWith(`${unit}/`))) return true;
+      }
+    }
+  }
+  return false;
 }

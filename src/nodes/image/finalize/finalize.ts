@@ -17,7 +17,7 @@ import { INSTALLED_FORMAT, packageRecord, parseInstalled, renderPackageReport, s
 import type { InstalledPackage } from '../../finalize/package-report.js';
 import { removeFiles } from '../../finalize/remove-files.js';
 import { removeImagePackages } from '../../finalize/remove-packages.js';
-import { BEFORE_FIRSTBOOT, runTreeSteps, treeStepTools } from '../../finalize/system-steps.js';
+import { BEFORE_FIRSTBOOT, runBeforeFirstboot, treeStepTools } from '../../finalize/system-steps.js';
 import type { TreeStepContext } from '../../finalize/tree-step.js';
 import { toNodeFailure } from '../../packages/package-failure.js';
 import { installImageSources } from '../../packages/package-manager/apt.js';
@@ -118,7 +118,7 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
   const osRelease = await osReleaseToSplit(root);
   await mkdir(join(ctx.outDir, 'meta'), { recursive: true });
   if (osRelease !== undefined) await writeFile(join(ctx.outDir, 'meta/os-release'), osRelease);
-  const system = await runTreeSteps(BEFORE_FIRSTBOOT, steps);
+  const system = await runBeforeFirstboot(steps);
   if (!system.ok) return system;
   if (!bool(s, 'Overlay', false)) {
     await configureInitrdLinks(root, { makeInitrd: bool(s, 'MakeInitrd', false) });

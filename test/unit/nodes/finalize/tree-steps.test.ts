@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ok } from '../../../../src/errors/result.js';
@@ -7,7 +7,7 @@ import { HWDB_ARGV, hwdb } from '../../../../src/nodes/finalize/hwdb.js';
 import { localeGen, namesLocales } from '../../../../src/nodes/finalize/locale-gen.js';
 import { PRESET_ARGVS, presets } from '../../../../src/nodes/finalize/presets.js';
 import { ssh, sshMode } from '../../../../src/nodes/finalize/ssh.js';
-import { AFTER_INSTALL, BEFORE_FIRSTBOOT, runTreeSteps, treeStepTools } from '../../../../src/nodes/finalize/system-steps.js';
+import { AFTER_INSTALL, BEFORE_FIRSTBOOT, runTreeStepLanes, runTreeSteps, tmpfilesMayTouchUnits, treeStepTools } from '../../../../src/nodes/finalize/system-steps.js';
 import { sysusers, sysusersEnvironment } from '../../../../src/nodes/finalize/sysusers.js';
 import { TMPFILES_ARGV, TMPFILES_SUCCESS, tmpfiles } from '../../../../src/nodes/finalize/tmpfiles.js';
 import type { TreeStep, TreeStepContext } from '../../../../src/nodes/finalize/tree-step.js';
@@ -72,6 +72,55 @@ describe('which steps run, in mkosi 27.1\'s order', () => {
     const r = await runTreeSteps([step('a'), step('b'), step('c', true), step('d')], context('/nonexistent', { skip: 'b' }));
     expect(r).toMatchObject({ ok: false, error: { message: 'c' } });
     expect(ran).toEqual(['a', 'c']);
+  });
+});
+
+describe('presets beside sysusers and tmpfiles', () => {
+  test('lanes run side by side, each in order; the first lane\'s failure is the one reported', async () => {
+    const events: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const step = (name: string, o: { waits?: boolean; opens?: boolean; fails?: boolean } = {}): TreeStep => ({
+      tools: [], applies: () => true,
+      run: async () => {
+        events.push(`${name} start`);
+        if (o.waits === true) await gate;
+        if (o.opens === true) release();
+        events.push(`${name} end`);
+        return o.fails === true ? { ok: false, error: { code: 'NODE_FAILED', node: 'n', message: name } } as const : ok(null);
+      },
+    });
+    // The first lane waits for the second: run one after the other, it would never finish.
+    const r = await runTreeStepLanes([[step('users', { waits: true, fails: true }), step('volatile')], [step('presets', { opens: true, fails: true })]], context('/nonexistent'));
+    expect(r).toMatchObject({ ok: false, error: { message: 'users' } });
+    expect(events).toEqual(['users start', 'presets start', 'presets end', 'users end']);
+  });
+
+  async function withTmpfiles(lines: Record<string, string>): Promise<string> {
+    const root = await tempDir();
+    for (const [file, text] of Object.entries(lines)) await touch(join(root, file), text);
+    return root;
+  }
+
+  test('only when no tmpfiles.d line names a path in or above a unit or preset directory', async () => {
+    const debian = {
+      'usr/lib/tmpfiles.d/systemd.conf': '# comment\nd /run/systemd/netif 0755 systemd-network systemd-network -\nL+ /etc/mtab - - - - ../proc/self/mounts\n',
+      'usr/lib/tmpfiles.d/tmp.conf': 'D /tmp 1777 root root -\nx /tmp/systemd-private-%b-*\n\nr! /etc/passwd.lock\n',
+    };
+    expect(await tmpfilesMayTouchUnits(await withTmpfiles(debian))).toBe(false);
+    expect(await tmpfilesMayTouchUnits(await tempDir())).toBe(false);
+    for (const line of ['L /etc/systemd/system/multi-user.target.wants/x.service - - - - /dev/null', 'R /etc', 'd /usr/lib/sys*', 'f /lib/systemd/system-preset/90-x.preset', 'L "/etc/systemd/user/a b"', 'z /etc/%m']) {
+      expect(await tmpfilesMayTouchUnits(await withTmpfiles({ ...debian, 'etc/tmpfiles.d/local.conf': `${line}\n` })), line).toBe(true);
+    }
+  });
+
+  test('a tmpfiles.d file masked by a symlink to /dev/null is skipped; any other symlink counts as touching', async () => {
+    const masked = await withTmpfiles({});
+    await mkdir(join(masked, 'etc/tmpfiles.d'), { recursive: true });
+    await symlink('/dev/null', join(masked, 'etc/tmpfiles.d/units.conf'));
+    expect(await tmpfilesMayTouchUnits(masked)).toBe(false);
+    await symlink('/usr/share/x.conf', join(masked, 'etc/tmpfiles.d/elsewhere.conf'));
+    expect(await tmpfilesMayTouchUnits(masked)).toBe(true);
   });
 });
 
