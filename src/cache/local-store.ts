@@ -177,7 +177,8 @@ export class LocalStore implements ExecutorStore {
     // Only a directory that stays a directory (a switch to Format=tar makes the name a symlink).
     const isDir = (entries: readonly ManifestEntry[]) => entries.find((e) => e.path === '.')?.type === 'dir';
     if (!isDir(previous) || !isDir(next)) return undefined;
-    const plan = planTreeUpdate({ dir: request.dir, previous, signature: request.previous.signature, next });
+    const { signature, survey } = request.previous;
+    const plan = planTreeUpdate({ dir: request.dir, previous, signature, next, ...(survey === undefined ? {} : { survey }) });
     if (plan === undefined) return undefined;
     removePaths(request.dir, plan.remove);
     await this.#guard(request.digest, () => writeEntries(this.materializeOptions, request.digest, plan.write, request.dir));

@@ -1,7 +1,7 @@
 import type { NodeId } from '../errors/failures.js';
 import type { KeyPreimage, NodeKey, Sha256 } from '../graph/keys.js';
 import type { TreeLayer } from './tree-layers.js';
-import type { TreeSignature } from './update-tree.js';
+import type { TreeSignature, TreeSurvey } from './update-tree.js';
 
 /** Action-cache value: what a node key produced. */
 export interface OutputRecord {
@@ -83,7 +83,7 @@ export interface TreeUpdateRequest {
   readonly digest: Sha256;
   readonly from: string;
   readonly dir: string;
-  readonly previous: { readonly digest: Sha256; readonly signature: TreeSignature };
+  readonly previous: { readonly digest: Sha256; readonly signature: TreeSignature; readonly survey?: TreeSurvey };
 }
 
 export interface CommitRequest {

@@ -16,11 +16,54 @@ import { sameEntry } from './tree-manifest.js';
 export type TreeSignature = Readonly<Record<string, string>>;
 
 /** Plain numbers, not bigint: one lstat per path of an image, and bigint stats are several objects each. */
-const stampOf = (s: Stats): string => `${s.ino}:${s.ctimeMs}:${s.size}`;
+const formatStamp = (ino: number, ctimeMs: number, size: number): string => `${ino}:${ctimeMs}:${size}`;
+const stampOf = (s: Stats): string => formatStamp(s.ino, s.ctimeMs, s.size);
 
 function stamp(path: string): string | undefined {
   const s = lstatSync(path, { throwIfNoEntry: false });
   return s === undefined ? undefined : stampOf(s);
+}
+
+/** A path as found: its stamp and whether it is a directory; null when nothing is there. */
+type Seen = { readonly stamp: string; readonly dir: boolean } | null;
+
+function see(path: string): Seen {
+  const s = lstatSync(path, { throwIfNoEntry: false });
+  return s === undefined ? null : { stamp: stampOf(s), dir: s.isDirectory() };
+}
+
+/** The signed paths of a directory as surveyTree found them. */
+export type TreeSurvey = ReadonlyMap<string, Seen>;
+
+/** lstat of each path it is given, on a worker thread: [inode, ctime ms, size, is a directory], null when absent. */
+const SURVEY_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { lstatSync } = require('node:fs');
+parentPort.postMessage(workerData.map((path) => {
+  const s = lstatSync(path, { throwIfNoEntry: false });
+  return s === undefined ? null : [s.ino, s.ctimeMs, s.size, s.isDirectory()];
+}));
+`;
+
+/**
+ * Reads ahead what an update of `dir` reads first, the stamp of every signed path, on a worker thread:
+ * started while this thread is busy with something else (committing the output the directory is to be
+ * updated to), it takes the update's longest step off this thread. A path changed after its survey keeps
+ * its old stamp in the new signature, and the next update rewrites it.
+ */
+export async function surveyTree(dir: string, signature: TreeSignature): Promise<TreeSurvey> {
+  const { Worker } = await import('node:worker_threads');
+  const paths = Object.keys(signature);
+  const worker = new Worker(SURVEY_WORKER, { eval: true, workerData: paths.map((path) => under(dir, path)) });
+  const found = await new Promise<([number, number, number, boolean] | null)[]>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the survey of ${dir} stopped (exit ${code})`)));
+  });
+  return new Map(paths.map((path, i) => {
+    const s = found[i] ?? null;
+    return [path, s === null ? null : { stamp: formatStamp(s[0], s[1], s[2]), dir: s[3] }];
+  }));
 }
 
 /** `rel` under `dir`: the manifest's paths are normal already, so no path.join. */
@@ -43,6 +86,8 @@ export interface TreeUpdate {
   readonly signature: TreeSignature;
   /** What it must hold now (paths relative to `dir`, '.' its root). */
   readonly next: readonly ManifestEntry[];
+  /** The signed paths as surveyed ahead (surveyTree); the others are read here. */
+  readonly survey?: TreeSurvey;
 }
 
 /**
@@ -73,15 +118,16 @@ export function planTreeUpdate(u: TreeUpdate): TreeUpdatePlan | undefined {
   // Parents come before their children, so nothing below a removed path (maybe now a symlink) is looked at.
   const consider = (path: string): void => {
     if (removed.size > 0 && below(path, removed)) return;
-    const s = lstatSync(under(u.dir, path), { throwIfNoEntry: false });
-    if (s === undefined) return;
-    const stamped = stampOf(s);
+    const surveyed = u.survey?.get(path);
+    const s = surveyed === undefined ? see(under(u.dir, path)) : surveyed;
+    if (s === null) return;
+    const stamped = s.stamp;
     const touched = u.signature[path] !== stamped;
     if (touched) dirty.add(path);
     const want = after.get(path);
     const had = before.get(path);
     const unchanged = had !== undefined && want !== undefined && sameEntry(had, want);
-    const keepsDir = want?.type === 'dir' && had?.type === 'dir' && s.isDirectory();
+    const keepsDir = want?.type === 'dir' && had?.type === 'dir' && s.dir;
     if (want === undefined || (!keepsDir && (touched || !unchanged))) {
       remove.push(path);
       removed.add(path);
@@ -89,7 +135,7 @@ export function planTreeUpdate(u: TreeUpdate): TreeUpdatePlan | undefined {
     }
     present.set(path, stamped);
     if (!touched && unchanged) same.add(path);
-    if (touched && s.isDirectory()) for (const child of unknownChildren(path)) consider(child);
+    if (touched && s.dir) for (const child of unknownChildren(path)) consider(child);
   };
   for (const child of unknownChildren('.')) consider(child);
   for (const path of Object.keys(u.signature)) consider(path);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import type { LocalStore } from '../../src/cache/local-store.js';
-import { signTree, signUpdated } from '../../src/cache/update-tree.js';
+import { signTree, signUpdated, surveyTree } from '../../src/cache/update-tree.js';
 import type { TreeSignature } from '../../src/cache/update-tree.js';
 import type { KeyPreimage, NodeKey } from '../../src/graph/keys.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -128,6 +128,37 @@ describe('updating a published tree in place', () => {
     expect(signed).toEqual(signTree(dir));
 
     expect(await readFile(join(outside, 'kept'), 'utf8')).toBe('not the image');
+    await expectEqualToFresh(store, dir, b);
+    await store.close();
+  });
+});
+
+describe('updating from a survey read ahead', () => {
+  test('hand changes the survey saw are undone, and the result is what reading at update time gives', async () => {
+    const { store, a, b, dir, signature } = await publishedBefore();
+    await writeFile(join(dir, 'etc/kept'), 'edited by hand');
+    await rm(join(dir, 'etc/link'));
+    const survey = await surveyTree(dir, signature);
+    expect(survey.get('etc/link')).toBeNull();
+    expect(survey.get('usr')).toMatchObject({ dir: true, stamp: signature['usr'] });
+
+    const signed = await store.updateTree({ digest: b, from: 'image', dir, previous: { digest: a, signature, survey } });
+    expect(signed).toEqual(signTree(dir));
+    await expectEqualToFresh(store, dir, b);
+    await store.close();
+  });
+
+  test('a change made after the survey keeps its old stamp in the new signature, so the next update undoes it', async () => {
+    const { store, a, b, dir, signature } = await publishedBefore();
+    const survey = await surveyTree(dir, signature);
+    await writeFile(join(dir, 'etc/kept'), 'edited during the build');
+
+    const signed = await store.updateTree({ digest: b, from: 'image', dir, previous: { digest: a, signature, survey } });
+    expect(await readFile(join(dir, 'etc/kept'), 'utf8')).toBe('edited during the build');
+    expect(signed?.['etc/kept']).toBe(signature['etc/kept']);
+
+    const again = await store.updateTree({ digest: b, from: 'image', dir, previous: { digest: b, signature: signed ?? {} } });
+    expect(again).toEqual(signTree(dir));
     await expectEqualToFresh(store, dir, b);
     await store.close();
   });

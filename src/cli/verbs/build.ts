@@ -3,9 +3,10 @@
 import { access } from 'node:fs/promises';
 import { renderFailure } from '../../errors/render.js';
 import { CorruptBlobError } from '../../cache/corrupt-blob-error.js';
-import { publishOutput, recordPath, retirePublishedTrees } from '../../nodes/image/publish.js';
+import { publishOutput, recordPath, retirePublishedTrees, surveyPublishedTrees } from '../../nodes/image/publish.js';
 import type { PublishResult } from '../../nodes/image/publish.js';
 import type { Settings } from '../../nodes/types.js';
+import type { TreeSurvey } from '../../cache/update-tree.js';
 import { VerbFailed } from '../report-error.js';
 import { num, str } from '../../nodes/image/image-settings.js';
 import { buildAction } from '../commands/build/action.js';
@@ -18,11 +19,14 @@ import { planConfigBuild } from './config-plan.js';
 import { runVerbScripts } from './host-scripts.js';
 import { loadForVerb } from './load.js';
 
+/** Where an image publishes its output, and the name it publishes under. */
+const publishedAs = (settings: Settings, root: string) => ({ outputDir: str(settings, 'OutputDirectory') ?? root, output: str(settings, 'Output') ?? 'image' });
+
 /** mkosi 27.1 refuses `-R` before the main image was built once. */
 async function checkBuiltOnce(main: Settings, root: string): Promise<void> {
   if (str(main, 'Format') === 'none') return;
-  const outputDir = str(main, 'OutputDirectory') ?? root;
-  const built = await access(recordPath(outputDir, str(main, 'Output') ?? 'image')).then(() => true, () => false);
+  const { outputDir, output } = publishedAs(main, root);
+  const built = await access(recordPath(outputDir, output)).then(() => true, () => false);
   if (!built) {
     throw new VerbFailed(`Image '${str(main, 'Image') ?? 'main'}' must be built once before --rerun-build-scripts can be used`, `build the image once with 'mkb build'`);
   }
@@ -32,7 +36,7 @@ async function checkBuiltOnce(main: Settings, root: string): Promise<void> {
 function retireReplacedTrees(settings: Settings, root: string, tag: string): Promise<void> | undefined {
   const format = str(settings, 'Format');
   if (format === 'directory' || format === 'none') return undefined;
-  return retirePublishedTrees({ outputDir: str(settings, 'OutputDirectory') ?? root, output: str(settings, 'Output') ?? 'image', tag });
+  return retirePublishedTrees({ ...publishedAs(settings, root), tag });
 }
 
 export async function buildVerb(ctx: VerbContext): Promise<number> {
@@ -46,6 +50,7 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
   }
   const runtime = processRuntime();
   let retiring: Promise<void> | undefined;
+  let surveying: Promise<Map<string, TreeSurvey>> | undefined;
   try {
     // mkosi 27.1 refuses -R before it runs any script.
     if (ctx.parsed.rerunBuildScripts) await checkBuiltOnce(main, root);
@@ -67,6 +72,13 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
     if (published !== undefined && !flags.dryRun && !ctx.parsed.rerunBuildScripts) retiring = retireReplacedTrees(published.settings, root, `${runtime.pid}`);
     // Marked handled now; awaited in afterBuild, or below when the build fails.
     retiring?.catch(() => undefined);
+    // A directory published before is read for its update while the output it is updated to is committed.
+    const survey = (node: string): void => {
+      if (published === undefined || node !== published.output || flags.dryRun || ctx.parsed.rerunBuildScripts) return;
+      if (str(published.settings, 'Format') !== 'directory') return;
+      surveying = surveyPublishedTrees(publishedAs(published.settings, root));
+      surveying.catch(() => undefined);
+    };
     return await buildAction({
       planInput: plan.value.planInput,
       dryRun: flags.dryRun, failureMode: flags.failureMode ?? 'no-new',
@@ -74,6 +86,7 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
       ...(flags.reporter === undefined ? {} : { reporter: flags.reporter }),
       ...(flags.jobs === undefined ? {} : { jobs: flags.jobs }),
       ...(ctx.parsed.rerunBuildScripts ? { force: rerun } : {}),
+      onNodeStart: survey,
       afterBuild: async ({ result, store }) => {
         if (ctx.parsed.rerunBuildScripts) {
           ctx.io.err(`reran the build scripts (${[...rerun].join(', ')}); the outputs are left as they are\n`);
@@ -84,16 +97,19 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
         const node = result.nodes.get(published.output);
         if (node === undefined || !('digest' in node)) return false;
         if (str(published.settings, 'Format') === 'none') return true;
-        const outputDir = str(published.settings, 'OutputDirectory') ?? root;
+        const { outputDir, output } = publishedAs(published.settings, root);
+        // A survey that failed only means the update reads the directory itself.
+        const surveys = await surveying?.catch(() => undefined);
         const epoch = num(published.settings, 'SourceDateEpoch');
         const mode = num(published.settings, 'OutputMode');
         let r: PublishResult;
         try {
           r = await publishOutput({
-            digest: node.digest, outputDir, output: str(published.settings, 'Output') ?? 'image',
+            digest: node.digest, outputDir, output,
             copyTree: (digest, dest, skip) => store.exportTree(digest, dest, '.', skip), updateTree: (request) => store.updateTree(request),
             tag: `${runtime.pid}`,
             ...(epoch === undefined ? {} : { clampMtime: epoch }), ...(mode === undefined ? {} : { mode }),
+            ...(surveys === undefined ? {} : { surveys }),
           });
         } catch (error) {
           if (!(error instanceof CorruptBlobError)) throw error;
@@ -109,6 +125,7 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
   } finally {
     // A failed build still finishes removing what it started to remove.
     await retiring?.catch(() => undefined);
+    await surveying?.catch(() => undefined);
     runtime.dispose();
   }
 }

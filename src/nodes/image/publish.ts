@@ -5,8 +5,8 @@
 import { chmod, lstat, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TreeUpdateRequest } from '../../cache/types.js';
-import type { TreeSignature } from '../../cache/update-tree.js';
-import { signTree } from '../../cache/update-tree.js';
+import type { TreeSignature, TreeSurvey } from '../../cache/update-tree.js';
+import { signTree, surveyTree } from '../../cache/update-tree.js';
 import { clampMtimes } from '../finalize/clamp-mtimes.js';
 import { pathExists } from './node-support.js';
 
@@ -42,6 +42,8 @@ export interface PublishOptions {
   readonly clampMtime?: number;
   /** OutputMode=: the mode of every top-level regular file (as mkosi: not directories, not symlinks). */
   readonly mode?: number;
+  /** The published directories as surveyed while the output was built (surveyPublishedTrees), by name. */
+  readonly surveys?: ReadonlyMap<string, TreeSurvey>;
 }
 
 export interface PublishResult {
@@ -139,6 +141,13 @@ export async function retirePublishedTrees(o: { readonly outputDir: string; read
   }));
 }
 
+/** Surveys (surveyTree) the directories an image published last time, for the next publish to update them. */
+export async function surveyPublishedTrees(o: { readonly outputDir: string; readonly output: string }): Promise<Map<string, TreeSurvey>> {
+  const previous = await readRecord(recordPath(o.outputDir, o.output));
+  const surveys = Object.entries(previous?.trees ?? {}).map(async ([name, signature]) => [name, await surveyTree(join(o.outputDir, name), signature)] as const);
+  return new Map(await Promise.all(surveys));
+}
+
 const isDirectory = (path: string): Promise<boolean> => lstat(path).then((s) => s.isDirectory(), () => false);
 
 /**
@@ -152,7 +161,8 @@ async function updatePublishedTrees(o: PublishOptions, previous: PublishRecord |
     const dir = join(staging, name);
     if (!(await isDirectory(join(o.outputDir, name)))) continue;
     await rename(join(o.outputDir, name), dir);
-    const signed = await o.updateTree({ digest: o.digest, from: name, dir, previous: { digest: previous.digest, signature } });
+    const survey = o.surveys?.get(name);
+    const signed = await o.updateTree({ digest: o.digest, from: name, dir, previous: { digest: previous.digest, signature, ...(survey === undefined ? {} : { survey }) } });
     if (signed !== undefined) updated.set(name, signed);
     else await rm(dir, { recursive: true, force: true });
   }

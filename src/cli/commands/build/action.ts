@@ -34,6 +34,8 @@ export interface BuildActionOptions {
   readonly maxCacheSize?: number;
   /** Nodes to run even when cached (`--rerun-build-scripts`). */
   readonly force?: ReadonlySet<string>;
+  /** Called when a node starts to build (not for one served from the cache): work to start beside it. */
+  readonly onNodeStart?: (node: string) => void;
 }
 
 /** The engine part of `mkb build`: plan → (dry run | execute) → exit status. */
@@ -62,7 +64,11 @@ export async function buildAction(options: BuildActionOptions, runtime: EngineRu
     }
     const result = await execute({
       plan: plan.value.plan, kinds: plan.value.kinds, store, environment, jobs: options.jobs ?? runtime.cpus, failureMode: options.failureMode,
-      signal: runtime.signal, emit: (e) => reporter.on(e), now: runtime.now,
+      signal: runtime.signal, now: runtime.now,
+      emit: (e) => {
+        if (e.type === 'node-start') options.onNodeStart?.(e.node);
+        reporter.on(e);
+      },
       ...(runtime.shuffle ? { random: runtime.shuffle } : {}),
       buildId: `${runtime.host}:${runtime.pid}:${runtime.now()}`, pid: runtime.pid,
       ...(options.force === undefined ? {} : { force: options.force }),
