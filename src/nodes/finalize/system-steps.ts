@@ -12,13 +12,14 @@ import { presets } from './presets.js';
 import { ssh } from './ssh.js';
 import { sysusers } from './sysusers.js';
 import { tmpfiles } from './tmpfiles.js';
+import { vmlinuzLocation } from './vmlinuz-location.js';
 import type { TreeStep, TreeStepContext } from './tree-step.js';
 
 /**
  * What mkosi does right after installing packages, before its cache point: the end of base-install and of
  * package-delta (which stands for a reinstall with more packages), so finalize never reruns them.
  */
-export const AFTER_INSTALL: readonly TreeStep[] = [depmodInstalled, hwdb];
+export const AFTER_INSTALL: readonly TreeStep[] = [vmlinuzLocation, depmodInstalled, hwdb];
 
 /**
  * What mkosi does after extra trees, post-installation scripts and the configure_* steps (autologin,

@@ -144,7 +144,7 @@ async function installOnBaseTrees(spec: Spec, on: BaseTreesInstall, ctx: RunCont
 
 export const baseInstallKind: NodeKind<BaseInstallParams> = {
   kind: 'base-install',
-  version: 9,
+  version: 10,
   // Package lists, mirrors and repositories reach this stage through the lock's digest (the script helpers' apt
   // settings stay keyed); with BaseTrees=, through the metadata's digest and `onBaseTrees`.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, RESOLUTION.filter((n) => !(SCRIPT_APT_SETTINGS as readonly string[]).includes(n)), BUILD_ONLY),

@@ -1,8 +1,9 @@
 // finalize: everything mkosi does to the tree after its cache point — the build scripts' $DESTDIR, extra
-// trees, post-installation scripts, machine ID, autologin, os-release, Ssh=, locale-gen, system users,
-// volatile files, presets, depmod for stale kernels, /init, clock epoch, firstboot settings and credentials,
-// RemovePackages=, package records, package metadata cleanup, RemoveFiles=, finalize scripts. The tree's
-// mtimes are not clamped here: the store keeps none, outputs and publishing clamp them.
+// trees, post-installation scripts, the kernel image's place, machine ID, autologin, os-release, Ssh=,
+// locale-gen, system users, volatile files, presets, depmod for stale kernels, /init, clock epoch, firstboot
+// settings and credentials, RemovePackages=, package records, package metadata cleanup, RemoveFiles=,
+// finalize scripts. The tree's mtimes are not clamped here: the store keeps none, outputs and publishing
+// clamp them.
 // Output: root/ (the image tree), out/ ($OUTPUTDIR of the scripts), meta/ (packages.json, changelog, os-release).
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import type { InstalledPackage } from '../../finalize/package-report.js';
 import { removeFiles } from '../../finalize/remove-files.js';
 import { removeImagePackages } from '../../finalize/remove-packages.js';
 import { BEFORE_FIRSTBOOT, runBeforeFirstboot, treeStepTools } from '../../finalize/system-steps.js';
+import { vmlinuzLocation } from '../../finalize/vmlinuz-location.js';
 import type { TreeStepContext } from '../../finalize/tree-step.js';
 import { toNodeFailure } from '../../packages/package-failure.js';
 import { installImageSources } from '../../packages/package-manager/apt.js';
@@ -111,6 +113,8 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
   await copyTrees({ trees: trees(s, 'ExtraTrees'), root, owner: false, signal: ctx.signal });
   const postinst = await scripts('postinst', 'PostInstallationScripts');
   if (!postinst.ok) return postinst;
+  const kernel = await vmlinuzLocation.run(steps);
+  if (!kernel.ok) return kernel;
   await writeMachineId(root, s);
   if (spec.params.imageSources !== undefined) await installImageSources({ root, ...spec.params.imageSources });
   if (bool(s, 'Autologin', false)) await configureAutologin(root);
@@ -153,7 +157,7 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
 
 export const finalizeKind: NodeKind<FinalizeParams> = {
   kind: 'finalize',
-  version: 14,
+  version: 15,
   // Package lists and skeleton trees reach this stage through the base tree's digest, the build's output through
   // the build-scripts node's; the output format does not reach it at all. The script helpers' apt settings stay keyed.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, BUILD_ONLY, ['WithTests'],

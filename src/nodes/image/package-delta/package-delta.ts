@@ -27,7 +27,7 @@ export interface PackageDeltaParams {
 
 export const packageDeltaKind: NodeKind<PackageDeltaParams> = {
   kind: 'package-delta',
-  version: 5,
+  version: 6,
   // The added packages are a parameter; Packages= itself holds the base's wish list here.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, FINALIZE_ONLY, BUILD_ONLY, BASE_ONLY.filter((n) => n !== 'WithDocs'), ['Packages']),
   env: [],

@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, readdir, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, readdir, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ok } from '../../../../src/errors/result.js';
@@ -10,6 +10,7 @@ import { ssh, sshMode } from '../../../../src/nodes/finalize/ssh.js';
 import { AFTER_INSTALL, BEFORE_FIRSTBOOT, runTreeStepLanes, runTreeSteps, tmpfilesMayTouchUnits, treeStepTools } from '../../../../src/nodes/finalize/system-steps.js';
 import { sysusers, sysusersEnvironment } from '../../../../src/nodes/finalize/sysusers.js';
 import { TMPFILES_ARGV, TMPFILES_SUCCESS, tmpfiles } from '../../../../src/nodes/finalize/tmpfiles.js';
+import { vmlinuzLocation } from '../../../../src/nodes/finalize/vmlinuz-location.js';
 import type { TreeStep, TreeStepContext } from '../../../../src/nodes/finalize/tree-step.js';
 import { baseInstallKind } from '../../../../src/nodes/image/base-install/base-install.js';
 import { finalizeKind } from '../../../../src/nodes/image/finalize/finalize.js';
@@ -28,8 +29,8 @@ async function touch(path: string, content = '', mtimeSeconds?: number): Promise
 }
 
 describe('which steps run, in mkosi 27.1\'s order', () => {
-  test('after installation: depmod, then the hardware database; before firstboot: ssh, locales, users, volatile files, presets, depmod', () => {
-    expect(AFTER_INSTALL).toEqual([depmodInstalled, hwdb]);
+  test('after installation: the kernel image\'s place, depmod, then the hardware database; before firstboot: ssh, locales, users, volatile files, presets, depmod', () => {
+    expect(AFTER_INSTALL).toEqual([vmlinuzLocation, depmodInstalled, hwdb]);
     expect(BEFORE_FIRSTBOOT).toEqual([ssh, localeGen, sysusers, tmpfiles, presets, depmodStale]);
   });
 
@@ -50,14 +51,14 @@ describe('which steps run, in mkosi 27.1\'s order', () => {
     expect(finalizeKind.irrelevantSettings).toEqual(expect.arrayContaining(['SshKey', 'SshCertificate']));
   });
 
-  test('an Overlay= image gets none of them (it keeps only its own changes); Ssh= still writes its units', () => {
+  test('an Overlay= image gets none of the tools (it keeps only its own changes); Ssh= still writes its units', () => {
     const overlay = { Overlay: true };
     expect(treeStepTools([...AFTER_INSTALL, ...BEFORE_FIRSTBOOT], overlay)).toEqual([]);
-    expect([...AFTER_INSTALL, ...BEFORE_FIRSTBOOT].filter((s) => s.applies(overlay))).toEqual([ssh]);
+    expect([...AFTER_INSTALL, ...BEFORE_FIRSTBOOT].filter((s) => s.applies(overlay))).toEqual([vmlinuzLocation, ssh]);
   });
 
-  test('the tools tree gets locales and Ssh= only', () => {
-    expect([...AFTER_INSTALL, ...BEFORE_FIRSTBOOT].filter((s) => s.applies({ Image: 'tools' }))).toEqual([ssh, localeGen]);
+  test('the tools tree gets the kernel image\'s place, locales and Ssh= only', () => {
+    expect([...AFTER_INSTALL, ...BEFORE_FIRSTBOOT].filter((s) => s.applies({ Image: 'tools' }))).toEqual([vmlinuzLocation, ssh, localeGen]);
   });
 
   test('steps run in order and the first failure stops the rest', async () => {
@@ -121,6 +122,57 @@ describe('presets beside sysusers and tmpfiles', () => {
     expect(await tmpfilesMayTouchUnits(masked)).toBe(false);
     await symlink('/usr/share/x.conf', join(masked, 'etc/tmpfiles.d/elsewhere.conf'));
     expect(await tmpfilesMayTouchUnits(masked)).toBe(true);
+  });
+});
+
+describe('the kernel image in /usr/lib/modules (mkosi\'s fixup_vmlinuz_location)', () => {
+  const KVER = '6.1.0-18-amd64';
+
+  test('a kernel in /boot is copied next to its modules, with its mode and mtime; symlinks in /boot are not kernels', async () => {
+    const root = await tempDir();
+    await touch(join(root, `boot/vmlinuz-${KVER}`), 'kernel image', 1_700_000_000);
+    await chmod(join(root, `boot/vmlinuz-${KVER}`), 0o600);
+    await symlink(`vmlinuz-${KVER}`, join(root, 'boot/vmlinuz-9.9-link'));
+    await touch(join(root, `usr/lib/modules/${KVER}/kernel/a.ko`));
+    await mkdir(join(root, 'usr/lib/modules/9.9-link'), { recursive: true });
+    expect(await vmlinuzLocation.run(context(root))).toEqual(ok(null));
+    const copied = join(root, `usr/lib/modules/${KVER}/vmlinuz`);
+    expect(await readFile(copied, 'utf8')).toBe('kernel image');
+    expect((await stat(copied)).mode & 0o777).toBe(0o600);
+    expect((await stat(copied)).mtimeMs).toBe(1_700_000_000_000);
+    expect(await readdir(join(root, 'usr/lib/modules/9.9-link'))).toEqual([]);
+  });
+
+  test('a kernel already in place, or one without modules, is left alone; a link back to /boot becomes the file', async () => {
+    const root = await tempDir();
+    await touch(join(root, `boot/vmlinuz-${KVER}`), 'from boot');
+    await touch(join(root, 'boot/vmlinuz-5.10.0-1-amd64'), 'no modules for it');
+    await touch(join(root, `usr/lib/modules/${KVER}/vmlinuz`), 'already here');
+    await mkdir(join(root, 'usr/lib/modules/extra'), { recursive: true });
+    expect(await vmlinuzLocation.run(context(root))).toEqual(ok(null));
+    expect(await readFile(join(root, `usr/lib/modules/${KVER}/vmlinuz`), 'utf8')).toBe('already here');
+    expect(await readdir(join(root, 'usr/lib/modules'))).toEqual(expect.not.arrayContaining(['5.10.0-1-amd64']));
+
+    const linked = await tempDir();
+    await touch(join(linked, `boot/vmlinuz-${KVER}`), 'from boot');
+    await mkdir(join(linked, `usr/lib/modules/${KVER}`), { recursive: true });
+    await symlink(`/boot/vmlinuz-${KVER}`, join(linked, `usr/lib/modules/${KVER}/vmlinuz`));
+    expect(await vmlinuzLocation.run(context(linked))).toEqual(ok(null));
+    expect((await lstat(join(linked, `usr/lib/modules/${KVER}/vmlinuz`))).isFile()).toBe(true);
+    expect(await readFile(join(linked, `usr/lib/modules/${KVER}/vmlinuz`), 'utf8')).toBe('from boot');
+    expect(await vmlinuzLocation.run(context(await tempDir()))).toEqual(ok(null));
+  });
+
+  test('a kernel name without a version takes the one module directory\'s; with two, it fails as mkosi does', async () => {
+    const root = await tempDir();
+    await touch(join(root, 'boot/vmlinuz-custom'), 'custom kernel');
+    await mkdir(join(root, `usr/lib/modules/${KVER}`), { recursive: true });
+    expect(await vmlinuzLocation.run(context(root))).toEqual(ok(null));
+    expect(await readFile(join(root, `usr/lib/modules/${KVER}/vmlinuz`), 'utf8')).toBe('custom kernel');
+    const two = await tempDir();
+    await touch(join(two, 'boot/vmlinuz-custom'), 'custom kernel');
+    for (const v of ['6.1.0-1-amd64', '6.1.0-2-amd64']) await mkdir(join(two, 'usr/lib/modules', v), { recursive: true });
+    expect(await vmlinuzLocation.run(context(two))).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^Multiple kernel module directories/) } });
   });
 });
 
