@@ -107,7 +107,7 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
           r = await publishOutput({
             digest: node.digest, outputDir, output,
             copyTree: (digest, dest, skip) => store.exportTree(digest, dest, '.', skip), updateTree: (request) => store.updateTree(request),
-            tag: `${runtime.pid}`,
+            tag: `${runtime.pid}`, isAlive: runtime.isAlive,
             ...(epoch === undefined ? {} : { clampMtime: epoch }), ...(mode === undefined ? {} : { mode }),
             ...(surveys === undefined ? {} : { surveys }),
           });

@@ -44,6 +44,8 @@ export interface PublishOptions {
   readonly mode?: number;
   /** The published directories as surveyed while the output was built (surveyPublishedTrees), by name. */
   readonly surveys?: ReadonlyMap<string, TreeSurvey>;
+  /** Whether a process runs: what a publish killed on the way left behind (named by its pid tag) is removed. */
+  readonly isAlive?: (pid: number) => boolean;
 }
 
 export interface PublishResult {
@@ -83,6 +85,7 @@ export async function publishOutput(o: PublishOptions): Promise<PublishResult> {
     if (all.every(Boolean)) return { upToDate: true, files: previous.files, outputDir: o.outputDir };
   }
   await mkdir(o.outputDir, { recursive: true });
+  if (o.isAlive !== undefined) await sweepLeftovers(o.outputDir, o.isAlive);
   const staging = join(o.outputDir, `.mkb-staging-${o.tag}`);
   await rm(staging, { recursive: true, force: true });
   try {
@@ -119,6 +122,21 @@ export async function publishOutput(o: PublishOptions): Promise<PublishResult> {
     return { upToDate: false, files, outputDir: o.outputDir };
   } finally {
     await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** The names a publish works under, tagged with its process id: staging, replaced and retired entries, the record being written. */
+const LEFTOVER = /^\.mkb-(?:staging-(\d+)$|old-(\d+)-|retired-(\d+)-|published\..*\.json\.(\d+)$)/;
+
+/** Removes what publishing processes that no longer run left in `outputDir` (a build killed while publishing). */
+export async function sweepLeftovers(outputDir: string, isAlive: (pid: number) => boolean): Promise<void> {
+  for (const name of await readdir(outputDir).catch(() => [] as string[])) {
+    const m = LEFTOVER.exec(name);
+    const pid = Number(m?.slice(1).find((group) => group !== undefined));
+    if (m === null || !Number.isSafeInteger(pid) || isAlive(pid)) continue;
+    // rm(1) removes a large tree faster than fs.rm's recursion.
+    const { execa } = await import('execa');
+    await execa('rm', ['-rf', '--', join(outputDir, name)], { stdin: 'ignore' });
   }
 }
 

@@ -142,6 +142,19 @@ describe('publishOutput', () => {
   });
 });
 
+describe('leftovers of a publish killed on the way', () => {
+  test('are removed by the next publish when their process no longer runs; those of running ones and other names stay', async () => {
+    const out = await tempDir();
+    const dead = ['.mkb-staging-101', '.mkb-old-101-img', '.mkb-retired-101-img', '.mkb-published.img.json.101'];
+    const alive = ['.mkb-staging-202', '.mkb-retired-202-img'];
+    for (const name of [...dead, ...alive]) await mkdir(join(out, name, 'usr'), { recursive: true });
+    await writeFile(join(out, '.mkb-staging-notes'), 'not a publish of mkb');
+    const store = fakeStore(TREES);
+    await publishOutput({ digest: 'd1', outputDir: out, output: 'img', copyTree: store.copyTree, tag: '303', isAlive: (pid) => pid !== 101 });
+    expect((await readdir(out)).sort()).toEqual(['.mkb-published.img.json', ...alive, '.mkb-staging-notes', 'img', 'img.SHA256SUMS', 'img.tar.zst'].sort());
+  });
+});
+
 describe('retirePublishedTrees', () => {
   /** A directory image published, as Format=directory leaves it. */
   async function publishedDirectory(out: string): Promise<void> {
