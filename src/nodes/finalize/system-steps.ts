@@ -42,10 +42,15 @@ export async function runTreeSteps(steps: readonly TreeStep[], ctx: TreeStepCont
   return ok(null);
 }
 
-/** Runs each lane's steps in order and the lanes side by side; the first lane's failure is reported first. */
+/**
+ * Runs each lane's steps in order and the lanes side by side; the first lane's failure is reported first.
+ * Every lane ends before this returns or throws: none may still be writing into a tree being discarded.
+ */
 export async function runTreeStepLanes(lanes: readonly (readonly TreeStep[])[], ctx: TreeStepContext): Promise<Result<null, Failure>> {
-  const results = await Promise.all(lanes.map((lane) => runTreeSteps(lane, ctx)));
-  return results.find((r) => !r.ok) ?? ok(null);
+  const settled = await Promise.allSettled(lanes.map((lane) => runTreeSteps(lane, ctx)));
+  const thrown = settled.find((s) => s.status === 'rejected');
+  if (thrown !== undefined) throw thrown.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<Result<null, Failure>>).value).find((r) => !r.ok) ?? ok(null);
 }
 
 /**

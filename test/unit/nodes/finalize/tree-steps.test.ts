@@ -97,6 +97,21 @@ describe('presets beside sysusers and tmpfiles', () => {
     expect(events).toEqual(['users start', 'presets start', 'presets end', 'users end']);
   });
 
+  test('a lane that throws is rethrown only once the other lanes have ended', async () => {
+    const events: string[] = [];
+    const throws: TreeStep = { tools: [], applies: () => true, run: () => Promise.reject(new Error('disk gone')) };
+    const slow: TreeStep = {
+      tools: [], applies: () => true,
+      run: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        events.push('presets end');
+        return ok(null);
+      },
+    };
+    await expect(runTreeStepLanes([[throws], [slow]], context('/nonexistent'))).rejects.toThrow('disk gone');
+    expect(events).toEqual(['presets end']);
+  });
+
   async function withTmpfiles(lines: Record<string, string>): Promise<string> {
     const root = await tempDir();
     for (const [file, text] of Object.entries(lines)) await touch(join(root, file), text);
