@@ -1,8 +1,7 @@
 // mkosi's "Applying presets": `systemctl --root preset-all` for system units and `--global preset-all` for
 // user units, so the enablement symlinks under /etc/systemd follow the image's preset files.
-import { ok } from '../../errors/result.js';
 import { NODE_ENV } from '../image/node-support.js';
-import { BUILDROOT, isFullSystemImage, runHostTool } from './tree-step.js';
+import { BUILDROOT, isFullSystemImage, runHostTool, sideBySide } from './tree-step.js';
 import type { TreeStep } from './tree-step.js';
 
 export const PRESET_ARGVS = [['systemctl', `--root=${BUILDROOT}`, 'preset-all'], ['systemctl', `--root=${BUILDROOT}`, '--global', 'preset-all']];
@@ -11,8 +10,5 @@ export const presets: TreeStep = {
   tools: ['bwrap', 'systemctl'],
   applies: isFullSystemImage,
   // Side by side: system presets write only under /etc/systemd/system, user presets only under /etc/systemd/user.
-  async run(ctx) {
-    const results = await Promise.all(PRESET_ARGVS.map((argv) => runHostTool(ctx, argv, { env: NODE_ENV })));
-    return results.find((r) => !r.ok) ?? ok(null);
-  },
+  run: (ctx) => sideBySide(PRESET_ARGVS.map((argv) => runHostTool(ctx, argv, { env: NODE_ENV }))),
 };

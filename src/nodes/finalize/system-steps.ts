@@ -13,6 +13,7 @@ import { ssh } from './ssh.js';
 import { sysusers } from './sysusers.js';
 import { tmpfiles } from './tmpfiles.js';
 import { vmlinuzLocation } from './vmlinuz-location.js';
+import { sideBySide } from './tree-step.js';
 import type { TreeStep, TreeStepContext } from './tree-step.js';
 
 /**
@@ -42,15 +43,9 @@ export async function runTreeSteps(steps: readonly TreeStep[], ctx: TreeStepCont
   return ok(null);
 }
 
-/**
- * Runs each lane's steps in order and the lanes side by side; the first lane's failure is reported first.
- * Every lane ends before this returns or throws: none may still be writing into a tree being discarded.
- */
-export async function runTreeStepLanes(lanes: readonly (readonly TreeStep[])[], ctx: TreeStepContext): Promise<Result<null, Failure>> {
-  const settled = await Promise.allSettled(lanes.map((lane) => runTreeSteps(lane, ctx)));
-  const thrown = settled.find((s) => s.status === 'rejected');
-  if (thrown !== undefined) throw thrown.reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<Result<null, Failure>>).value).find((r) => !r.ok) ?? ok(null);
+/** Runs each lane's steps in order and the lanes side by side (sideBySide); the first lane's failure is reported first. */
+export function runTreeStepLanes(lanes: readonly (readonly TreeStep[])[], ctx: TreeStepContext): Promise<Result<null, Failure>> {
+  return sideBySide(lanes.map((lane) => runTreeSteps(lane, ctx)));
 }
 
 /**
@@ -96,7 +91,8 @@ export async function tmpfilesMayTouchUnits(root: string): Promise<boolean> {
         const target = line.trim().split(/\s+/)[1];
         if (line.trim().startsWith('#') || target === undefined) continue;
         if (target.startsWith('"')) return true;
-        const literal = target.slice(0, target.search(/[*?[%]/) === -1 ? undefined : target.search(/[*?[%]/));
+        const special = target.search(/[*?[%]/);
+        const literal = special === -1 ? target : target.slice(0, special);
         if (UNIT_DIRECTORIES.some((unit) => unit.startsWith(literal) || literal.startsWith(`${unit}/`))) return true;
       }
     }

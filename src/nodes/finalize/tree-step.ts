@@ -80,6 +80,18 @@ export async function runHostTool(ctx: TreeStepContext, argv: readonly string[],
 }
 
 /**
+ * Waits for every run, side by side, and gives the first failure in the order given. Nothing is left
+ * running when this returns or throws (the first exception is rethrown once all have ended): a tool may
+ * still be writing into a tree its node is about to discard.
+ */
+export async function sideBySide(runs: readonly Promise<Result<null, Failure>>[]): Promise<Result<null, Failure>> {
+  const settled = await Promise.allSettled(runs);
+  const thrown = settled.find((s) => s.status === 'rejected');
+  if (thrown !== undefined) throw thrown.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<Result<null, Failure>>).value).find((r) => !r.ok) ?? ok(null);
+}
+
+/**
  * Whether the image has an executable `name` in /usr/bin or /usr/sbin (where mkosi looks inside an image),
  * or in /bin or /sbin of an image without merged /usr. Symlinks count: their targets are image paths.
  */
