@@ -2,9 +2,7 @@
 // a Format=directory output republished after a small change rewrites a few files, not 200 MiB. What the
 // directory held is known from a signature taken when it was written (inode, ctime and size per path),
 // so anything changed since, even by hand, is noticed and rewritten too.
-import type { Stats } from 'node:fs';
 import { lstatSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { walkTree } from '../util/walk-tree.js';
 import type { ManifestEntry } from './tree-manifest.js';
 import { sameEntry } from './tree-manifest.js';
@@ -17,20 +15,16 @@ export type TreeSignature = Readonly<Record<string, string>>;
 
 /** Plain numbers, not bigint: one lstat per path of an image, and bigint stats are several objects each. */
 const formatStamp = (ino: number, ctimeMs: number, size: number): string => `${ino}:${ctimeMs}:${size}`;
-const stampOf = (s: Stats): string => formatStamp(s.ino, s.ctimeMs, s.size);
-
-function stamp(path: string): string | undefined {
-  const s = lstatSync(path, { throwIfNoEntry: false });
-  return s === undefined ? undefined : stampOf(s);
-}
 
 /** A path as found: its stamp and whether it is a directory; null when nothing is there. */
 type Seen = { readonly stamp: string; readonly dir: boolean } | null;
 
 function see(path: string): Seen {
   const s = lstatSync(path, { throwIfNoEntry: false });
-  return s === undefined ? null : { stamp: stampOf(s), dir: s.isDirectory() };
+  return s === undefined ? null : { stamp: formatStamp(s.ino, s.ctimeMs, s.size), dir: s.isDirectory() };
 }
+
+const stamp = (path: string): string | undefined => see(path)?.stamp;
 
 /** The signed paths of a directory as surveyTree found them. */
 export type TreeSurvey = ReadonlyMap<string, Seen>;
@@ -184,5 +178,5 @@ function below(path: string, paths: ReadonlySet<string>): boolean {
 
 /** Removes what the plan says (synchronously: few paths, and each call is cheap). */
 export function removePaths(dir: string, paths: readonly string[]): void {
-  for (const path of paths) rmSync(join(dir, path), { recursive: true, force: true });
+  for (const path of paths) rmSync(under(dir, path), { recursive: true, force: true });
 }
