@@ -134,9 +134,7 @@ export async function sweepLeftovers(outputDir: string, isAlive: (pid: number) =
     const m = LEFTOVER.exec(name);
     const pid = Number(m?.slice(1).find((group) => group !== undefined));
     if (m === null || !Number.isSafeInteger(pid) || isAlive(pid)) continue;
-    // rm(1) removes a large tree faster than fs.rm's recursion.
-    const { execa } = await import('execa');
-    await execa('rm', ['-rf', '--', join(outputDir, name)], { stdin: 'ignore' });
+    await removeTree(join(outputDir, name));
   }
 }
 
@@ -153,10 +151,14 @@ export async function retirePublishedTrees(o: { readonly outputDir: string; read
     if (!(await isDirectory(dir))) return;
     const retired = join(o.outputDir, `.mkb-retired-${o.tag}-${name}`);
     await rename(dir, retired);
-    // rm(1) removes a large tree faster than fs.rm's recursion.
-    const { execa } = await import('execa');
-    await execa('rm', ['-rf', '--', retired], { stdin: 'ignore' });
+    await removeTree(retired);
   }));
+}
+
+/** rm(1) removes a large tree faster than fs.rm's recursion. */
+async function removeTree(path: string): Promise<void> {
+  const { execa } = await import('execa');
+  await execa('rm', ['-rf', '--', path], { stdin: 'ignore' });
 }
 
 /** Surveys (surveyTree) the directories an image published last time, for the next publish to update them. */
