@@ -69,14 +69,15 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
       ctx.io.err('mkb: no image has build scripts: nothing to rerun\n');
       return EXIT.ok;
     }
-    if (published !== undefined && !flags.dryRun && !ctx.parsed.rerunBuildScripts) retiring = retireReplacedTrees(published.settings, root, `${runtime.pid}`);
+    // The image whose output this build publishes (a dry run and -R publish nothing).
+    const publishing = flags.dryRun || ctx.parsed.rerunBuildScripts ? undefined : published;
+    if (publishing !== undefined) retiring = retireReplacedTrees(publishing.settings, root, `${runtime.pid}`);
     // Marked handled now; awaited in afterBuild, or below when the build fails.
     retiring?.catch(() => undefined);
     // A directory published before is read for its update while the output it is updated to is committed.
     const survey = (node: string): void => {
-      if (published === undefined || node !== published.output || flags.dryRun || ctx.parsed.rerunBuildScripts) return;
-      if (str(published.settings, 'Format') !== 'directory') return;
-      surveying = surveyPublishedTrees(publishedAs(published.settings, root));
+      if (publishing === undefined || node !== publishing.output || str(publishing.settings, 'Format') !== 'directory') return;
+      surveying = surveyPublishedTrees(publishedAs(publishing.settings, root));
       surveying.catch(() => undefined);
     };
     return await buildAction({
