@@ -108,12 +108,11 @@ export async function overlayEntries(o: {
   };
   for (const { entry, absolute } of upper) {
     const path = placeUnder(entry.path, o.at);
-    const xattrs = withoutOverlayXattrs(entry.xattrs);
-    const base = baseOf({ ...entry, path }, xattrs);
     if (entry.type === 'char' && entry.rdev?.major === 0 && entry.rdev.minor === 0) {
       removeSubtree(merged, path, true);
       continue;
     }
+    const base = baseOf({ ...entry, path }, withoutOverlayXattrs(entry.xattrs));
     if (entry.type === 'dir') {
       const below = merged.get(path);
       if (entry.xattrs?.['trusted.overlay.opaque'] === OPAQUE || (below !== undefined && typeOf(below) !== 'dir')) removeSubtree(merged, path, false);
