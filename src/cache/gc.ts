@@ -76,8 +76,18 @@ export async function collectGarbage(store: LocalStore, options: GcOptions): Pro
     store, sizes, refs, freed, graceMs: othersBuilding ? options.orphanGraceMs ?? 60 * 60_000 : 0, now: options.now,
     collecting: before > options.maxBytes, othersBuilding,
   });
+  await pruneMemos(store);
   await index.flushed();
   return { before, after: total(), evictedEntries: evicted, deletedBlobs: deleted };
+}
+
+/** Steps' memos (RunContext.memo) kept: small index values, so a count bounds them. */
+export const MEMO_LIMIT = 256;
+
+/** Drops the memos used least recently beyond MEMO_LIMIT. */
+async function pruneMemos(store: LocalStore): Promise<void> {
+  const memos = [...store.index.memos.getRange()].sort((a, b) => b.value.at - a.value.at);
+  for (const { key } of memos.slice(MEMO_LIMIT)) await store.index.memos.remove(key);
 }
 
 async function deleteUnreferenced(args: {

@@ -255,6 +255,19 @@ export class LocalStore implements ExecutorStore {
     return this.index.latest.get([root, node]);
   }
 
+  recallMemo(key: string): string | undefined {
+    const record = this.index.memos.get(key);
+    if (record === undefined) return undefined;
+    // Last use orders pruning (collectGarbage), as it orders eviction: coarse, to spare a write per recall.
+    const now = this.#o.now();
+    if (now - record.at > (this.#o.lastUseGranularityMs ?? 60 * 60_000)) void this.index.memos.put(key, { value: record.value, at: now });
+    return record.value;
+  }
+
+  rememberMemo(key: string, value: string): void {
+    void this.index.memos.put(key, { value, at: this.#o.now() });
+  }
+
   history(): HistoryEntry[] {
     return [...this.index.history.getRange()].map(({ value }) => value);
   }

@@ -16,6 +16,12 @@ export interface StatRecord {
   readonly sha256: string;
 }
 
+/** A step's remembered effect (RunContext.memo) and when it was last used. */
+export interface MemoRecord {
+  readonly value: string;
+  readonly at: number;
+}
+
 export interface LeaseRecord {
   readonly pid: number;
   readonly host: string;
@@ -38,6 +44,7 @@ export class StoreIndex {
   /** Keyed by [plan root, node id]: configurations elsewhere have nodes of the same ids. */
   readonly latest: Database<LatestEntry, [string, string]>;
   readonly leases: Database<LeaseRecord, string>;
+  readonly memos: Database<MemoRecord, string>;
 
   constructor(path: string) {
     this.#env = open({ path, maxDbs: 16, mapSize: 2 ** 32 });
@@ -50,6 +57,7 @@ export class StoreIndex {
     this.history = this.#env.openDB({ name: 'history' });
     this.latest = this.#env.openDB({ name: 'latest' });
     this.leases = this.#env.openDB({ name: 'leases' });
+    this.memos = this.#env.openDB({ name: 'memos' });
   }
 
   format(): number | undefined {

@@ -77,6 +77,9 @@ export interface ExecutorStore {
   /** The last run of `node` in the plan rooted at `root` (the configuration directory). */
   recordLatest(root: string, node: NodeId, entry: LatestEntry): void;
   latest(root: string, node: NodeId): LatestEntry | undefined;
+  /** What a step remembered under `key` (RunContext.memo), if the store still has it. */
+  recallMemo(key: string): string | undefined;
+  rememberMemo(key: string, value: string): void;
 }
 
 export interface TreeUpdateRequest {

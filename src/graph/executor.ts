@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CorruptBlobError } from '../cache/corrupt-blob-error.js';
@@ -5,7 +6,7 @@ import type { TreeLayer } from '../cache/tree-layers.js';
 import type { ExecutorStore, OutputRecord } from '../cache/types.js';
 import type { Failure, NodeId } from '../errors/failures.js';
 import { InternalError } from '../errors/internal-error.js';
-import type { AnyNodeKind, DepOutput, KindLookup, RunResult } from '../nodes/types.js';
+import type { AnyNodeKind, DepOutput, KindLookup, RunResult, StepMemo } from '../nodes/types.js';
 import type { EventInput, EventSink } from '../report/events.js';
 import type { FailureMode } from './failure-mode.js';
 import type { ComputedKey, KeyEnvironment } from './inputs.js';
@@ -14,6 +15,7 @@ import type { NodeKey, Sha256 } from './keys.js';
 import { shuffled } from './shuffle.js';
 import type { BuildPlan, PlannedNode } from './types.js';
 import { WorkerPool } from './worker-pool.js';
+import { canonicalJson } from '../util/canonical-json.js';
 
 export interface ExecuteOptions {
   readonly plan: BuildPlan;
@@ -239,6 +241,7 @@ class Executor {
           await mkdir(join(dir, at), { recursive: true });
           layers.push({ at, lower: { digest: dep.digest, from } });
         },
+        memo: stepMemo(store, { kind: kind.kind, version: kind.version, tools: computed.preimage.tools }),
         readOnlyView: async (dep, from) => {
           // Outside the output directory: a view is read, never committed.
           const scratch = await store.newStagingDir();
@@ -312,4 +315,13 @@ class Executor {
     this.#emit({ type: 'node-skipped', node: node.id, kind: node.spec.kind, failure });
     return { status: 'skipped', failure };
   }
+}
+
+/** A node's memos (RunContext.memo), apart from other kinds', other versions of its kind's and other tools'. */
+function stepMemo(store: ExecutorStore, scope: { readonly kind: string; readonly version: number; readonly tools: Readonly<Record<string, string>> }): StepMemo {
+  const prefix = createHash('sha256').update(canonicalJson(scope)).digest('hex');
+  return {
+    recall: (key) => store.recallMemo(`${prefix}:${key}`),
+    remember: (key, value) => store.rememberMemo(`${prefix}:${key}`, value),
+  };
 }

@@ -54,6 +54,18 @@ export interface RunContext {
    * stacked (no file copied), or the hot tree's subtree. Nothing may be written there.
    */
   readOnlyView(dep: DepOutput, from: string): Promise<string>;
+  /** Remembers small results across builds for steps whose inputs the node's key cannot isolate (StepMemo). */
+  readonly memo: StepMemo;
+}
+
+/**
+ * What a step of a node learnt from running, under a key of everything the step reads, so a later run of
+ * the node whose key changed for other reasons can replay it. The store scopes keys by the node's kind,
+ * kind version and tools. A memo may be forgotten at any time: the step then runs.
+ */
+export interface StepMemo {
+  recall(key: string): string | undefined;
+  remember(key: string, value: string): void;
 }
 
 export type RunResult = Result<null, Failure>;

@@ -4,7 +4,7 @@ import { readFile, readdir, rm, stat, symlink, utimes, writeFile, mkdir, chmod }
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
-import { collectGarbage } from '../../src/cache/gc.js';
+import { MEMO_LIMIT, collectGarbage } from '../../src/cache/gc.js';
 import { loadManifest } from '../../src/cache/materialize.js';
 import { packTree, unpackTree } from '../../src/cache/pack.js';
 import { INDEX_FORMAT } from '../../src/cache/store-index.js';
@@ -305,6 +305,22 @@ describe('local store', () => {
     expect(await readFile(join(await s.readOnlyTree(record.digest), 'f'), 'utf8')).toHaveLength(5000);
     expect(hot).toBe(s.layout.tree(record.digest));
     await s.close();
+  });
+
+  test('memos survive reopening; gc keeps the ones used last, up to MEMO_LIMIT', async () => {
+    const root = await tempDir();
+    const s = await openTestStore(root, { lastUseGranularityMs: 0 });
+    for (let n = 0; n < MEMO_LIMIT + 10; n++) s.rememberMemo(`m${n}`, `value ${n}`);
+    await s.index.flushed();
+    expect(s.recallMemo('m0')).toBe('value 0'); // now the most recently used
+    await collectGarbage(s, { maxBytes: 1e9, now: () => Date.now() });
+    await s.close();
+    const again = await openTestStore(root);
+    expect(again.recallMemo('m0')).toBe('value 0');
+    expect(again.recallMemo(`m${MEMO_LIMIT + 9}`)).toBe(`value ${MEMO_LIMIT + 9}`);
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => again.recallMemo(`m${n}`))).toEqual(Array(10).fill(undefined));
+    expect(again.recallMemo('never')).toBeUndefined();
+    await again.close();
   });
 
   test('gc does nothing below the high watermark', async () => {

@@ -31,6 +31,7 @@ async function runOutput(settings: Settings, options = { packages: true }): Prom
   };
   const result = await outputKind.run({ kind: 'output', image: 'main', settings, params: { tree: 'main/finalize' } }, {
     node: 'main/output', outDir, root: '/nonexistent', signal: new AbortController().signal, output: () => undefined, progress: () => undefined,
+    memo: { recall: () => undefined, remember: () => undefined },
     deps: [{ id: 'main/finalize', kind: 'finalize', digest: 'd', readOnlyPath: async () => tree, copyTo: (dest) => copy('.', dest), exportSubtree: copy }],
     writableTree: subtree,
     reuseTree: async (dep, at) => {
