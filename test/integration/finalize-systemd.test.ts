@@ -8,6 +8,7 @@ import { lstat, mkdir, readFile, readdir, readlink, rm, writeFile } from 'node:f
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { REPLAYED } from '../../src/nodes/finalize/tree-region.js';
 import { runInRoot } from '../../src/nodes/sandbox/run-in-root.js';
 import { PACKAGE_CACHE, TEST_CACHE, requirePrerequisites, testEnv, unwrap } from '../support/apt-test-env.js';
 import { MKB, copyFixture, mkbBuild } from '../support/mkb-build.js';
@@ -17,6 +18,8 @@ const STORE = join(TEST_CACHE, 'build-store');
 const KERNEL = '6.1.0-mkb';
 let dir: string;
 let image: string;
+/** The enablement links of the image compared with mkosi's. */
+let enablement: { system: Record<string, string>; user: Record<string, string> } | undefined;
 
 /** A loadable-module-shaped ELF object with an alias, so depmod has something to index. */
 const MODULE_SOURCE = [
@@ -129,11 +132,27 @@ describe('finalize runs mkosi\'s tools over a systemd image', () => {
     const directives = async (root: string) => (await readFile(inImage(root, 'usr/lib/systemd/system/ssh@.service'), 'utf8')).split('\n').filter((l) => !l.startsWith('#'));
     expect(await directives(image)).toEqual(await directives(reference));
     for (const tree of ['etc/systemd/system', 'etc/systemd/user']) expect(await symlinks(image, tree)).toEqual(await symlinks(reference, tree));
+    enablement = { system: await symlinks(image, 'etc/systemd/system'), user: await symlinks(image, 'etc/systemd/user') };
     await expect(lstat(inImage(reference, 'etc/udev/hwdb.bin'))).rejects.toThrow();
     for (const name of await readdir(inImage(reference, 'usr/lib/modules', KERNEL))) {
       if (name.startsWith('modules.')) expect({ name, sha256: await sha256(inImage(image, 'usr/lib/modules', KERNEL, name)) }).toEqual({ name, sha256: await sha256(inImage(reference, 'usr/lib/modules', KERNEL, name)) });
     }
     const described = async (root: string) => Promise.all(TMPFILES_PATHS.map((p) => describePath(root, p)));
     expect(await described(image)).toEqual(await described(reference));
+  });
+
+  test('finalize rerun for a file outside the systemd directories replays the presets: the same links, without systemctl', async () => {
+    if (enablement === undefined) throw new Error('needs the comparison with mkosi 27.1 to have run');
+    // The first rerun may be the first to run presets over these directories (the first build may have come
+    // from the cache); the second finds what it remembered.
+    for (const rerun of [1, 2]) {
+      await writeFile(join(dir, 'mkosi.extra/etc/mkb-rerun'), `${rerun} ${Date.now()}\n`);
+      const r = await mkbBuild({ dir, store: STORE, packages: PACKAGE_CACHE });
+      if (r.exitCode !== 0) throw new Error(`mkb build exited with ${r.exitCode}:\n${r.stderr}`);
+      expect(r.ran).toContain('main/finalize');
+      const said = r.events.flatMap((e) => (e.type === 'node-output' && e.node === 'main/finalize' ? [e.chunk] : [])).join('');
+      if (rerun === 2) expect(said).toContain(`presets: ${REPLAYED}`);
+      expect({ system: await symlinks(image, 'etc/systemd/system'), user: await symlinks(image, 'etc/systemd/user') }).toEqual(enablement);
+    }
   });
 });

@@ -8,7 +8,7 @@ import type { Settings } from '../types.js';
 import { depmodInstalled, depmodStale } from './depmod.js';
 import { hwdb } from './hwdb.js';
 import { localeGen } from './locale-gen.js';
-import { presets } from './presets.js';
+import { SYSTEMD_DIRECTORIES, presets } from './presets.js';
 import { ssh } from './ssh.js';
 import { sysusers } from './sysusers.js';
 import { tmpfiles } from './tmpfiles.js';
@@ -63,11 +63,8 @@ export async function runBeforeFirstboot(ctx: TreeStepContext): Promise<Result<n
   return runTreeSteps([depmodStale], ctx);
 }
 
-/**
- * Where unit files, presets and enablement links live (/lib is /usr/lib in a merged image, or its own);
- * not /run/systemd, which tmpfiles leaves alone here (TMPFILES_ARGV excludes /run).
- */
-const UNIT_DIRECTORIES = ['/etc/systemd', '/usr/lib/systemd', '/lib/systemd', '/usr/local/lib/systemd', '/etc/xdg/systemd'];
+/** Where unit files, presets and enablement links live: what presets read and write. */
+const UNIT_DIRECTORIES = SYSTEMD_DIRECTORIES.map((dir) => `/${dir}`);
 
 const TMPFILES_DIRECTORIES = ['etc/tmpfiles.d', 'run/tmpfiles.d', 'usr/local/lib/tmpfiles.d', 'usr/lib/tmpfiles.d', 'lib/tmpfiles.d'];
 

@@ -9,7 +9,7 @@ import type { Failure, NodeId } from '../../errors/failures.js';
 import { toNodeFailure } from '../packages/package-failure.js';
 import { runTool } from '../packages/run-tool.js';
 import type { Environment } from '../packages/run-tool.js';
-import type { Settings } from '../types.js';
+import type { Settings, StepMemo } from '../types.js';
 import { bool, str } from '../image/image-settings.js';
 import { MINIMAL_ROOT } from '../image/scripts.js';
 
@@ -22,6 +22,8 @@ export interface TreeStepContext {
   readonly kernelModules?: readonly string[];
   readonly signal: AbortSignal;
   readonly onOutput: (stream: 'stdout' | 'stderr', chunk: string) => void;
+  /** The node's memos, for steps that can replay a tool's effect (presets). */
+  readonly memo?: StepMemo;
 }
 
 export interface TreeStep {

@@ -100,7 +100,7 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
     scratch: join(scratch, stage), root: ctx.root, signal: ctx.signal, onOutput: ctx.output, artifactsDir,
   });
   const steps: TreeStepContext = {
-    root, node: ctx.node, settings: s, signal: ctx.signal, onOutput: ctx.output,
+    root, node: ctx.node, settings: s, signal: ctx.signal, onOutput: ctx.output, memo: ctx.memo,
     ...(spec.params.kernelModules === undefined ? {} : { kernelModules: spec.params.kernelModules }),
   };
   const build = spec.params.build === undefined ? undefined : ctx.deps.find((d) => d.id === spec.params.build);
