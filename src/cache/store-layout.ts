@@ -9,6 +9,8 @@ export class StoreLayout {
   get tmp(): string { return join(this.root, 'cas', 'tmp'); }
   get trees(): string { return join(this.root, 'trees'); }
   get staging(): string { return join(this.root, 'staging'); }
+  /** Directories an image published and then replaced with an archive, kept to be updated back in place. */
+  get kept(): string { return join(this.root, 'kept'); }
   blob(digest: string): string { return join(this.blobs, digest.slice(0, 2), digest); }
   action(key: string): string { return join(this.actions, key.slice(0, 2), `${key}.json`); }
   tree(digest: string): string { return join(this.trees, digest); }

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { recordPath } from '../../src/nodes/image/publish.js';
+import { StoreLayout } from '../../src/cache/store-layout.js';
+import { findKeptTree, recordPath } from '../../src/nodes/image/publish.js';
 import { runInRoot } from '../../src/nodes/sandbox/run-in-root.js';
 import { findDebianArchive, readHostAptSources } from '../support/apt-sources.js';
 import { PACKAGE_CACHE, TEST_CACHE, requirePrerequisites, testEnv, unwrap } from '../support/apt-test-env.js';
@@ -16,6 +17,9 @@ import type { BuildRun } from '../support/mkb-build.js';
 
 // One store for every run of this file: a warm store makes reruns cheap; the first run is the cold build.
 const STORE = join(TEST_CACHE, 'build-store');
+const KEPT = new StoreLayout(join(STORE, 'mkb')).kept;
+/** The inode of a file of the directory published before the switch to tar. */
+let directoryBash: number | undefined;
 let dir: string;
 let out: string;
 const timings: Record<string, number> = {};
@@ -175,6 +179,8 @@ describe('mkb build on a bookworm config', () => {
   });
 
   test('switching Format= to tar (zstd) runs only the output', async () => {
+    const published = await stat(image('usr/bin/bash'));
+    directoryBash = published.ino;
     const r = await build('format switched to tar', ['--format=tar']);
     expect(r.ran).toEqual(['main/output']);
     expect(await explain('main/output', ['--format=tar'])).toMatch(/\n {2}last changed because:\n[\s\S]*^ {4}Format= changed from directory to tar$/m);
@@ -182,8 +188,18 @@ describe('mkb build on a bookworm config', () => {
     const listing = await execa('sh', ['-c', `zstd -dc '${join(out, 'small_1.0.tar.zst')}' | tar -t`]);
     expect(listing.stdout.split('\n')).toEqual(expect.arrayContaining(['./etc/motd-extra', './etc/hostname', './usr/bin/less']));
     expect(JSON.parse(await readFile(recordPath(out, 'small_1.0'), 'utf8')).files).toEqual(['small_1.0', 'small_1.0.SHA256SUMS', 'small_1.0.manifest', 'small_1.0.tar.zst']);
-    // The directory published before was removed during the build; nothing of it is left behind.
+    // The directory published before was moved into the store during the build; nothing of it is left behind.
     expect((await readdir(out)).filter((name) => name.startsWith('.mkb-'))).toEqual(['.mkb-published.small_1.0.json']);
+    expect(await findKeptTree(KEPT, out, 'small_1.0')).toMatchObject({ name: 'small_1.0' });
+  });
+
+  test('switching back to a directory updates the directory kept aside in place, copying nothing it holds', async () => {
+    const r = await build('format switched back to directory');
+    expect(r.ran).toEqual([]);
+    expect((await stat(image('usr/bin/bash'))).ino).toBe(directoryBash);
+    expect(await readFile(image('etc/motd-extra'), 'utf8')).toMatch(/^changed /);
+    expect((await readdir(out)).sort()).toEqual(['.mkb-published.small_1.0.json', 'small_1.0', 'small_1.0.SHA256SUMS', 'small_1.0.manifest']);
+    expect(await findKeptTree(KEPT, out, 'small_1.0')).toBeUndefined();
   });
 
   test('switching Format= to cpio runs only the output', async () => {

@@ -3,7 +3,9 @@
 import { access } from 'node:fs/promises';
 import { renderFailure } from '../../errors/render.js';
 import { CorruptBlobError } from '../../cache/corrupt-blob-error.js';
-import { publishOutput, recordPath, retirePublishedTrees, surveyPublishedTrees } from '../../nodes/image/publish.js';
+import { StoreLayout } from '../../cache/store-layout.js';
+import { outputFileName } from '../../nodes/image/output/output-files.js';
+import { findKeptTree, publishOutput, recordPath, retirePublishedTrees, surveyPublishedTrees } from '../../nodes/image/publish.js';
 import type { PublishResult } from '../../nodes/image/publish.js';
 import type { Settings } from '../../nodes/types.js';
 import type { TreeSurvey } from '../../cache/update-tree.js';
@@ -32,11 +34,11 @@ async function checkBuiltOnce(main: Settings, root: string): Promise<void> {
   }
 }
 
-/** A directory published before cannot be updated into an archive: it is removed while the build runs. */
-function retireReplacedTrees(settings: Settings, root: string, tag: string): Promise<void> | undefined {
-  const format = str(settings, 'Format');
+/** A directory published before cannot be updated into an archive: it is kept aside (or removed) while the build runs. */
+function retireReplacedTrees(o: { settings: Settings; root: string; tag: string; keep: string; isAlive: (pid: number) => boolean }): Promise<void> | undefined {
+  const format = str(o.settings, 'Format');
   if (format === 'directory' || format === 'none') return undefined;
-  return retirePublishedTrees({ ...publishedAs(settings, root), tag });
+  return retirePublishedTrees({ ...publishedAs(o.settings, o.root), tag: o.tag, keep: o.keep, isAlive: o.isAlive });
 }
 
 export async function buildVerb(ctx: VerbContext): Promise<number> {
@@ -71,7 +73,8 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
     }
     // The image whose output this build publishes (a dry run and -R publish nothing).
     const publishing = flags.dryRun || ctx.parsed.rerunBuildScripts ? undefined : published;
-    if (publishing !== undefined) retiring = retireReplacedTrees(publishing.settings, root, `${runtime.pid}`);
+    const keep = new StoreLayout(plan.value.storeRoot).kept;
+    if (publishing !== undefined) retiring = retireReplacedTrees({ settings: publishing.settings, root, tag: `${runtime.pid}`, keep, isAlive: runtime.isAlive });
     // Marked handled now; awaited in afterBuild, or below when the build fails.
     retiring?.catch(() => undefined);
     // A directory published before is read for its update while the output it is updated to is committed.
@@ -103,6 +106,7 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
         const surveys = await surveying?.catch(() => undefined);
         const epoch = num(published.settings, 'SourceDateEpoch');
         const mode = num(published.settings, 'OutputMode');
+        const kept = str(published.settings, 'Format') === 'directory' ? await findKeptTree(keep, outputDir, outputFileName(published.settings, 'directory')) : undefined;
         let r: PublishResult;
         try {
           r = await publishOutput({
@@ -110,7 +114,7 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
             copyTree: (digest, dest, skip) => store.exportTree(digest, dest, '.', skip), updateTree: (request) => store.updateTree(request),
             tag: `${runtime.pid}`, isAlive: runtime.isAlive,
             ...(epoch === undefined ? {} : { clampMtime: epoch }), ...(mode === undefined ? {} : { mode }),
-            ...(surveys === undefined ? {} : { surveys }),
+            ...(surveys === undefined ? {} : { surveys }), ...(kept === undefined ? {} : { kept }),
           });
         } catch (error) {
           if (!(error instanceof CorruptBlobError)) throw error;

@@ -5,7 +5,8 @@ import { defaultStoreRoot } from '../../cache/store-root.js';
 import { historyPath } from '../../config/load/history.js';
 import { str } from '../../nodes/image/image-settings.js';
 import { planImages } from '../../nodes/image/plan-images.js';
-import { publishedNames } from '../../nodes/image/publish.js';
+import { StoreLayout } from '../../cache/store-layout.js';
+import { discardKeptTrees, publishedNames } from '../../nodes/image/publish.js';
 import { readHostAptSources } from '../../nodes/packages/distro/host-apt-sources.js';
 import { cleanAction } from '../commands/clean/action.js';
 import { EXIT } from '../engine/exit.js';
@@ -34,6 +35,8 @@ export async function cleanVerb(ctx: VerbContext): Promise<number> {
     for (const image of loaded.images) {
       const outputDirectory = str(image, 'OutputDirectory') ?? root;
       const outputs = await publishedNames(outputDirectory, str(image, 'Output') ?? 'image');
+      // A directory kept aside since the image became an archive is one of its outputs too.
+      await discardKeptTrees(new StoreLayout(storeRoot).kept, outputDirectory, [str(image, 'Output') ?? 'image']);
       const buildDirectory = str(image, 'BuildDirectory');
       const code = await cleanAction({
         force: image === main ? ctx.parsed.force : 0, outputDirectory, outputs, cacheDir: storeRoot, ...(nodes === undefined ? {} : { nodes }),

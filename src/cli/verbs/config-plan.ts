@@ -29,6 +29,8 @@ export interface ConfigPlan {
   readonly planInput: (store: LocalStore) => Result<PlanInput, Failure[]>;
   /** CacheDirectory= of the main image, when the config sets it. */
   readonly cacheDirectory?: string;
+  /** The store the build uses (from CacheDirectory=, or the default). */
+  readonly storeRoot: string;
 }
 
 /** The wish list of the image's last built lock, from the store's history. */
@@ -75,5 +77,5 @@ export async function planConfigBuild(options: ConfigPlanOptions): Promise<Resul
     });
     return withHistory.ok ? ok(withHistory.value.input) : withHistory;
   };
-  return ok({ plan: plan.value, planInput, ...(cacheDirectory === undefined ? {} : { cacheDirectory }) });
+  return ok({ plan: plan.value, planInput, storeRoot, ...(cacheDirectory === undefined ? {} : { cacheDirectory }) });
 }

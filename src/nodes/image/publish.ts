@@ -2,8 +2,9 @@
 // staging directory inside OutputDirectory and each entry renamed into place, so a final name never holds
 // a half-written file. A record of what was published lets a no-op build copy nothing at all, and a
 // directory published before (Format=directory) is moved into staging and updated there file by file.
+import { createHash } from 'node:crypto';
 import { chmod, lstat, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { TreeUpdateRequest } from '../../cache/types.js';
 import type { TreeSignature, TreeSurvey } from '../../cache/update-tree.js';
 import { signTree, surveyTree } from '../../cache/update-tree.js';
@@ -46,6 +47,8 @@ export interface PublishOptions {
   readonly surveys?: ReadonlyMap<string, TreeSurvey>;
   /** Whether a process runs: what a publish killed on the way left behind (named by its pid tag) is removed. */
   readonly isAlive?: (pid: number) => boolean;
+  /** A directory this image published before and kept aside (findKeptTree), updated back into place when none is published now. */
+  readonly kept?: KeptTree;
 }
 
 export interface PublishResult {
@@ -125,8 +128,11 @@ export async function publishOutput(o: PublishOptions): Promise<PublishResult> {
   }
 }
 
-/** The names a publish works under, tagged with its process id: staging, replaced and retired entries, the record being written. */
-const LEFTOVER = /^\.mkb-(?:staging-(\d+)$|old-(\d+)-|retired-(\d+)-|published\..*\.json\.(\d+)$)/;
+/**
+ * The names a publish works under, tagged with its process id: staging, replaced and retired entries, the
+ * records being written (a publish record, a kept tree's).
+ */
+const LEFTOVER = /^\.mkb-(?:staging-(\d+)$|old-(\d+)-|retired-(\d+)-|published\..*\.json\.(\d+)$|kept-(\d+)-)/;
 
 /** Removes what publishing processes that no longer run left in `outputDir` (a build killed while publishing). */
 export async function sweepLeftovers(outputDir: string, isAlive: (pid: number) => boolean): Promise<void> {
@@ -139,20 +145,109 @@ export async function sweepLeftovers(outputDir: string, isAlive: (pid: number) =
 }
 
 /**
- * Starts removing the directories an image published last time when the next publish cannot update them
- * in place (the image is no longer a directory), so that removing thousands of files runs beside the
- * build instead of after it. mkosi removes its old outputs before building as well. Each is first renamed
- * out of the way: its name never shows a half-removed tree.
+ * Moves the directories an image published last time out of the way when the next publish cannot update
+ * them in place (the image is no longer a directory): into `keep` (the store's kept/), to be updated back
+ * into place when the image is a directory again, or, where that is another file system, renamed aside and
+ * removed while the build runs (mkosi removes its old outputs before building as well). Either way its name
+ * never shows a half-removed tree.
  */
-export async function retirePublishedTrees(o: { readonly outputDir: string; readonly output: string; readonly tag: string }): Promise<void> {
+export async function retirePublishedTrees(o: {
+  readonly outputDir: string; readonly output: string; readonly tag: string; readonly keep?: string; readonly isAlive?: (pid: number) => boolean;
+}): Promise<void> {
   const previous = await readRecord(recordPath(o.outputDir, o.output));
-  await Promise.all(Object.keys(previous?.trees ?? {}).map(async (name) => {
+  if (o.keep !== undefined) await pruneKeptTrees(o.keep, o.isAlive);
+  await Promise.all(Object.entries(previous?.trees ?? {}).map(async ([name, signature]) => {
     const dir = join(o.outputDir, name);
     if (!(await isDirectory(dir))) return;
+    if (o.keep !== undefined && previous !== undefined && await keepAside({ keep: o.keep, outputDir: o.outputDir, name, dir, digest: previous.digest, signature, tag: o.tag })) return;
     const retired = join(o.outputDir, `.mkb-retired-${o.tag}-${name}`);
     await rename(dir, retired);
     await removeTree(retired);
   }));
+}
+
+/** A directory kept aside: where it is, and the output tree and signature it was published from and left with. */
+export interface KeptTree {
+  readonly name: string;
+  readonly dir: string;
+  readonly record: string;
+  readonly digest: string;
+  readonly signature: TreeSignature;
+}
+
+interface KeptRecord {
+  readonly outputDir: string;
+  readonly name: string;
+  readonly digest: string;
+  readonly signature: TreeSignature;
+}
+
+/** One kept directory per published name: a later one replaces it. */
+function keptPaths(keep: string, outputDir: string, name: string): { dir: string; record: string } {
+  const id = createHash('sha256').update(`${resolve(outputDir)}\0${name}`).digest('hex').slice(0, 32);
+  return { dir: join(keep, id), record: join(keep, `${id}.json`) };
+}
+
+/** Renames `dir` into `keep`; false when `keep` is on another file system (nothing moved). */
+async function keepAside(o: { keep: string; outputDir: string; name: string; dir: string; digest: string; signature: TreeSignature; tag: string }): Promise<boolean> {
+  await mkdir(o.keep, { recursive: true });
+  const kept = keptPaths(o.keep, o.outputDir, o.name);
+  // The record goes first: a kept directory without one is never used, only replaced.
+  await rm(kept.record, { force: true });
+  const older = join(o.keep, `.mkb-old-${o.tag}-${basename(kept.dir)}`);
+  const hadOlder = await rename(kept.dir, older).then(() => true, (e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return false;
+    throw e;
+  });
+  const moved = await rename(o.dir, kept.dir).then(() => true, (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EXDEV') return false;
+    throw e;
+  });
+  if (moved) {
+    const record: KeptRecord = { outputDir: resolve(o.outputDir), name: o.name, digest: o.digest, signature: o.signature };
+    const tmp = join(o.keep, `.mkb-kept-${o.tag}-${basename(kept.record)}`);
+    await writeFile(tmp, JSON.stringify(record) + '\n');
+    await rename(tmp, kept.record);
+  }
+  if (hadOlder) await removeTree(older);
+  return moved;
+}
+
+/**
+ * Removes the kept directories of output directories that no longer exist (nothing can take them back),
+ * and what retiring processes that no longer run left behind.
+ */
+async function pruneKeptTrees(keep: string, isAlive: ((pid: number) => boolean) | undefined): Promise<void> {
+  if (isAlive !== undefined) await sweepLeftovers(keep, isAlive);
+  for (const name of await readdir(keep).catch(() => [] as string[])) {
+    if (!name.endsWith('.json') || name.startsWith('.')) continue;
+    const record = await readFile(join(keep, name), 'utf8').then((text) => JSON.parse(text) as Partial<KeptRecord>, () => undefined);
+    if (typeof record?.outputDir === 'string' && await pathExists(record.outputDir)) continue;
+    await rm(join(keep, name), { force: true });
+    await removeTree(join(keep, name.slice(0, -'.json'.length)));
+  }
+}
+
+/** The directory published as `name` into `outputDir` and kept aside since, if there is one. */
+export async function findKeptTree(keep: string, outputDir: string, name: string): Promise<KeptTree | undefined> {
+  const kept = keptPaths(keep, outputDir, name);
+  try {
+    const record = JSON.parse(await readFile(kept.record, 'utf8')) as Partial<KeptRecord>;
+    if (record.outputDir !== resolve(outputDir) || record.name !== name || typeof record.digest !== 'string' || record.signature === undefined) return undefined;
+    if (!(await isDirectory(kept.dir))) return undefined;
+    return { name, ...kept, digest: record.digest, signature: record.signature };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes what `keep` holds for `outputDir` (clean). */
+export async function discardKeptTrees(keep: string, outputDir: string, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    const kept = keptPaths(keep, outputDir, name);
+    await rm(kept.record, { force: true });
+    await removeTree(kept.dir);
+  }
 }
 
 /** rm(1) removes a large tree faster than fs.rm's recursion. */
@@ -184,6 +279,16 @@ async function updatePublishedTrees(o: PublishOptions, previous: PublishRecord |
     const survey = o.surveys?.get(name);
     const signed = await o.updateTree({ digest: o.digest, from: name, dir, previous: { digest: previous.digest, signature, ...(survey === undefined ? {} : { survey }) } });
     if (signed !== undefined) updated.set(name, signed);
+    else await rm(dir, { recursive: true, force: true });
+  }
+  const kept = o.kept;
+  if (kept !== undefined && o.updateTree !== undefined && !updated.has(kept.name) && !(await isDirectory(join(o.outputDir, kept.name)))) {
+    // Out of kept/ before anything else: from staging it is removed if the update fails.
+    const dir = join(staging, kept.name);
+    await rm(kept.record, { force: true });
+    await rename(kept.dir, dir);
+    const signed = await o.updateTree({ digest: o.digest, from: kept.name, dir, previous: { digest: kept.digest, signature: kept.signature } });
+    if (signed !== undefined) updated.set(kept.name, signed);
     else await rm(dir, { recursive: true, force: true });
   }
   return updated;

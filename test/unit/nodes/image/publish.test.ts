@@ -1,7 +1,7 @@
 import { lstat, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { publishOutput, recordPath, retirePublishedTrees } from '../../../../src/nodes/image/publish.js';
+import { discardKeptTrees, findKeptTree, publishOutput, recordPath, retirePublishedTrees } from '../../../../src/nodes/image/publish.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 
 /** A fake store: each digest names a set of files; counts copies. */
@@ -194,3 +194,90 @@ describe('retirePublishedTrees', () => {
     expect(await readFile(join(dirOut, 'img'), 'utf8')).toBe('a file the user put there');
   });
 });
+
+describe('a directory kept aside', () => {
+  /** Format=directory publishes `img/usr/f` holding the digest; the update rewrites f and signs it. */
+  const copyTree = async (digest: string, dest: string, skip: readonly string[]) => {
+    await mkdir(dest, { recursive: true });
+    if (skip.includes('img')) return;
+    await mkdir(join(dest, 'img', 'usr'), { recursive: true });
+    await writeFile(join(dest, 'img', 'usr', 'f'), digest);
+  };
+  const updates: { previous: string; to: string; signature: unknown }[] = [];
+  const updateTree: NonNullable<Parameters<typeof publishOutput>[0]['updateTree']> = async (r) => {
+    updates.push({ previous: r.previous.digest, to: r.digest, signature: r.previous.signature });
+    await writeFile(join(r.dir, 'usr', 'f'), r.digest);
+    return { 'usr/f': `updated to ${r.digest}` };
+  };
+
+  test('goes into the store when the image becomes an archive, and comes back updated in place when it is a directory again', async () => {
+    const out = await tempDir();
+    const keep = join(await tempDir(), 'kept');
+    await publishOutput({ digest: 'dir1', outputDir: out, output: 'img', copyTree, updateTree, tag: 't' });
+    const signature = JSON.parse(await readFile(recordPath(out, 'img'), 'utf8')).trees.img;
+    await retirePublishedTrees({ outputDir: out, output: 'img', tag: 't', keep, isAlive: () => false });
+    await expect(lstat(join(out, 'img'))).rejects.toThrow();
+    const kept = await findKeptTree(keep, out, 'img');
+    expect(kept).toMatchObject({ name: 'img', digest: 'dir1', signature });
+    expect(await readFile(join(kept?.dir ?? '', 'usr', 'f'), 'utf8')).toBe('dir1');
+    expect(await findKeptTree(keep, out, 'other')).toBeUndefined();
+    expect(await findKeptTree(keep, await tempDir(), 'img')).toBeUndefined();
+
+    const store = fakeStore(TREES);
+    await publishOutput({ digest: 'd1', outputDir: out, output: 'img', copyTree: store.copyTree, tag: 't' });
+    expect(await readlink(join(out, 'img'))).toBe('img.tar.zst');
+
+    updates.length = 0;
+    await publishOutput({ digest: 'dir2', outputDir: out, output: 'img', copyTree, updateTree, tag: 't', ...(kept === undefined ? {} : { kept }) });
+    expect(updates).toEqual([{ previous: 'dir1', to: 'dir2', signature }]);
+    expect(await readFile(join(out, 'img', 'usr', 'f'), 'utf8')).toBe('dir2');
+    expect((await readdir(out)).sort()).toEqual(['.mkb-published.img.json', 'img']);
+    expect(JSON.parse(await readFile(recordPath(out, 'img'), 'utf8')).trees).toEqual({ img: { 'usr/f': 'updated to dir2' } });
+    // Taken: nothing is left in the store.
+    expect(await readdir(keep)).toEqual([]);
+  });
+
+  test('one per published name: a later one replaces it; clean discards it; a killed retire\'s leftovers go', async () => {
+    const out = await tempDir();
+    const keep = join(await tempDir(), 'kept');
+    for (const digest of ['dir1', 'dir2']) {
+      await publishOutput({ digest, outputDir: out, output: 'img', copyTree, updateTree, tag: 't' });
+      await retirePublishedTrees({ outputDir: out, output: 'img', tag: '7', keep, isAlive: () => false });
+    }
+    expect((await findKeptTree(keep, out, 'img'))?.digest).toBe('dir2');
+    expect(await readdir(keep)).toHaveLength(2);
+    await mkdir(join(keep, '.mkb-old-101-abc', 'usr'), { recursive: true });
+    await writeFile(join(keep, '.mkb-kept-101-abc.json'), '{');
+    await publishOutput({ digest: 'dir3', outputDir: out, output: 'img', copyTree, updateTree, tag: 't' });
+    await retirePublishedTrees({ outputDir: out, output: 'img', tag: '8', keep, isAlive: (pid) => pid === 8 });
+    expect((await readdir(keep)).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect((await findKeptTree(keep, out, 'img'))?.digest).toBe('dir3');
+    await discardKeptTrees(keep, out, ['img']);
+    expect(await readdir(keep)).toEqual([]);
+    expect(await findKeptTree(keep, out, 'img')).toBeUndefined();
+  });
+
+  test('the kept directory of an output directory that is gone is removed by the next retire', async () => {
+    const keep = join(await tempDir(), 'kept');
+    const gone = await tempDir();
+    await publishOutput({ digest: 'dir1', outputDir: gone, output: 'img', copyTree, updateTree, tag: 't' });
+    await retirePublishedTrees({ outputDir: gone, output: 'img', tag: 't', keep });
+    await rm(gone, { recursive: true });
+    const out = await tempDir();
+    await publishOutput({ digest: 'dir2', outputDir: out, output: 'img', copyTree, updateTree, tag: 't' });
+    await retirePublishedTrees({ outputDir: out, output: 'img', tag: 't', keep });
+    expect(await readdir(keep)).toHaveLength(2);
+    expect((await findKeptTree(keep, out, 'img'))?.digest).toBe('dir2');
+  });
+
+  test('a kept directory without its record is never used', async () => {
+    const out = await tempDir();
+    const keep = join(await tempDir(), 'kept');
+    await publishOutput({ digest: 'dir1', outputDir: out, output: 'img', copyTree, updateTree, tag: 't' });
+    await retirePublishedTrees({ outputDir: out, output: 'img', tag: 't', keep });
+    const kept = await findKeptTree(keep, out, 'img');
+    await rm(kept?.record ?? '');
+    expect(await findKeptTree(keep, out, 'img')).toBeUndefined();
+  });
+});
+
