@@ -36,7 +36,7 @@ export async function cleanVerb(ctx: VerbContext): Promise<number> {
       const outputDirectory = str(image, 'OutputDirectory') ?? root;
       const outputs = await publishedNames(outputDirectory, str(image, 'Output') ?? 'image');
       // A directory kept aside since the image became an archive is one of its outputs too.
-      await discardKeptTrees(new StoreLayout(storeRoot).kept, outputDirectory, [str(image, 'Output') ?? 'image']);
+      await discardKeptTrees(new StoreLayout(storeRoot).kept, outputDirectory);
       const buildDirectory = str(image, 'BuildDirectory');
       const code = await cleanAction({
         force: image === main ? ctx.parsed.force : 0, outputDirectory, outputs, cacheDir: storeRoot, ...(nodes === undefined ? {} : { nodes }),

@@ -214,15 +214,16 @@ async function keepAside(o: { keep: string; outputDir: string; name: string; dir
 }
 
 /**
- * Removes the kept directories of output directories that no longer exist (nothing can take them back),
- * and what retiring processes that no longer run left behind.
+ * Removes the kept directories of output directories that no longer exist (nothing can take them back), or
+ * of `outputDir` when given, and what retiring processes that no longer run left behind.
  */
-async function pruneKeptTrees(keep: string, isAlive: ((pid: number) => boolean) | undefined): Promise<void> {
+async function pruneKeptTrees(keep: string, isAlive: ((pid: number) => boolean) | undefined, outputDir?: string): Promise<void> {
   if (isAlive !== undefined) await sweepLeftovers(keep, isAlive);
   for (const name of await readdir(keep).catch(() => [] as string[])) {
     if (!name.endsWith('.json') || name.startsWith('.')) continue;
     const record = await readFile(join(keep, name), 'utf8').then((text) => JSON.parse(text) as Partial<KeptRecord>, () => undefined);
-    if (typeof record?.outputDir === 'string' && await pathExists(record.outputDir)) continue;
+    const from = record?.outputDir;
+    if (typeof from === 'string' && from !== outputDir && await pathExists(from)) continue;
     await rm(join(keep, name), { force: true });
     await removeTree(join(keep, name.slice(0, -'.json'.length)));
   }
@@ -241,13 +242,12 @@ export async function findKeptTree(keep: string, outputDir: string, name: string
   }
 }
 
-/** Removes what `keep` holds for `outputDir` (clean). */
-export async function discardKeptTrees(keep: string, outputDir: string, names: readonly string[]): Promise<void> {
-  for (const name of names) {
-    const kept = keptPaths(keep, outputDir, name);
-    await rm(kept.record, { force: true });
-    await removeTree(kept.dir);
-  }
+/**
+ * Removes every directory kept from `outputDir` (clean): also those of names no longer published there (an
+ * older ImageVersion), which mkb would otherwise keep until the output directory is gone.
+ */
+export async function discardKeptTrees(keep: string, outputDir: string): Promise<void> {
+  await pruneKeptTrees(keep, undefined, resolve(outputDir));
 }
 
 /** rm(1) removes a large tree faster than fs.rm's recursion. */

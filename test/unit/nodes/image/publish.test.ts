@@ -237,7 +237,7 @@ describe('a directory kept aside', () => {
     expect(await readdir(keep)).toEqual([]);
   });
 
-  test('one per published name: a later one replaces it; clean discards it; a killed retire\'s leftovers go', async () => {
+  test('one per published name: a later one replaces it; clean discards those of its output directory; a killed retire\'s leftovers go', async () => {
     const out = await tempDir();
     const keep = join(await tempDir(), 'kept');
     for (const digest of ['dir1', 'dir2']) {
@@ -252,9 +252,13 @@ describe('a directory kept aside', () => {
     await retirePublishedTrees({ outputDir: out, output: 'img', tag: '8', keep, isAlive: (pid) => pid === 8 });
     expect((await readdir(keep)).filter((n) => n.startsWith('.'))).toEqual([]);
     expect((await findKeptTree(keep, out, 'img'))?.digest).toBe('dir3');
-    await discardKeptTrees(keep, out, ['img']);
-    expect(await readdir(keep)).toEqual([]);
+    const other = await tempDir();
+    await publishOutput({ digest: 'dir4', outputDir: other, output: 'img', copyTree, updateTree, tag: 't' });
+    await retirePublishedTrees({ outputDir: other, output: 'img', tag: 't', keep });
+    await discardKeptTrees(keep, out);
     expect(await findKeptTree(keep, out, 'img')).toBeUndefined();
+    expect((await findKeptTree(keep, other, 'img'))?.digest).toBe('dir4');
+    expect(await readdir(keep)).toHaveLength(2);
   });
 
   test('the kept directory of an output directory that is gone is removed by the next retire', async () => {
