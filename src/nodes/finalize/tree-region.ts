@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { chmod, lchown, lstat, mkdir, rmdir, symlink, unlink } from 'node:fs/promises';
 import { posix } from 'node:path';
+import { z } from 'zod';
 import { ok } from '../../errors/result.js';
 import type { Result } from '../../errors/result.js';
 import type { Failure } from '../../errors/failures.js';
@@ -24,13 +25,20 @@ export interface RegionSnapshot {
   readonly entries: ReadonlyMap<string, EntryState>;
 }
 
+const owned = { path: z.string(), mode: z.number(), uid: z.number(), gid: z.number() };
+
 /** What a tool did to a region: only directories and symlinks created or removed. */
-export interface RegionChanges {
+const RegionChangesSchema = z.object({
   /** Deepest first. */
-  readonly removed: readonly string[];
+  removed: z.array(z.string()),
   /** Parents first. */
-  readonly added: readonly { readonly path: string; readonly type: 'dir' | 'symlink'; readonly mode: number; readonly uid: number; readonly gid: number; readonly target?: string }[];
-}
+  added: z.array(z.discriminatedUnion('type', [
+    z.object({ type: z.literal('dir'), ...owned }),
+    z.object({ type: z.literal('symlink'), ...owned, target: z.string() }),
+  ])),
+});
+
+export type RegionChanges = z.infer<typeof RegionChangesSchema>;
 
 const MAX_LINK_HOPS = 40;
 
@@ -115,7 +123,7 @@ export function snapshotRegion(root: string, dirs: readonly string[]): RegionSna
 /** What changed from `before` to `after`, or undefined when it is more than directories and symlinks come or gone. */
 export function regionChanges(before: RegionSnapshot, after: RegionSnapshot): RegionChanges | undefined {
   const removed: string[] = [];
-  const added: { path: string; type: 'dir' | 'symlink'; mode: number; uid: number; gid: number; target?: string }[] = [];
+  const added: RegionChanges['added'] = [];
   for (const [path, old] of before.entries) {
     const now = after.entries.get(path);
     if (now !== undefined && sameEntry(old, now)) continue;
@@ -128,7 +136,8 @@ export function regionChanges(before: RegionSnapshot, after: RegionSnapshot): Re
     const old = before.entries.get(path);
     if (old !== undefined && sameEntry(old, now)) continue;
     if (now.type === 'file' || now.type === 'other') return undefined;
-    added.push({ path, type: now.type, mode: now.mode, uid: now.uid, gid: now.gid, ...(now.type === 'symlink' ? { target: now.content } : {}) });
+    const owner = { path, mode: now.mode, uid: now.uid, gid: now.gid };
+    added.push(now.type === 'dir' ? { type: 'dir', ...owner } : { type: 'symlink', ...owner, target: now.content });
   }
   removed.sort((a, b) => b.split('/').length - a.split('/').length || (a < b ? -1 : 1));
   added.sort((a, b) => a.path.split('/').length - b.path.split('/').length || (a.path < b.path ? -1 : 1));
@@ -152,17 +161,27 @@ export async function applyRegionChanges(root: string, changes: RegionChanges): 
       await mkdir(path);
       await chmod(path, entry.mode);
     } else {
-      await symlink(entry.target as string, path);
+      await symlink(entry.target, path);
     }
     await lchown(path, entry.uid, entry.gid);
   }
 }
 
-interface RegionMemo {
-  readonly changes: RegionChanges;
-  /** The region's digest after the step, checked after a replay. */
-  readonly after: string;
-  readonly output: readonly { readonly stream: 'stdout' | 'stderr'; readonly chunk: string }[];
+/** What a step remembers: its changes, the region's digest after them (checked after a replay) and its output. */
+const RegionMemo = z.object({
+  changes: RegionChangesSchema,
+  after: z.string(),
+  output: z.array(z.object({ stream: z.enum(['stdout', 'stderr']), chunk: z.string() })),
+});
+
+/** A memo this mkb can replay, or undefined (another format, or damaged): then the step runs. */
+function parseMemo(text: string): z.infer<typeof RegionMemo> | undefined {
+  try {
+    const parsed = RegionMemo.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Said (as the step's output) when a step's effect is replayed instead of run. */
@@ -185,8 +204,8 @@ export async function replayableStep(o: {
   if (ctx.memo === undefined || before === undefined) return o.run(ctx);
   const key = createHash('sha256').update(JSON.stringify({ step: o.name, identity: o.identity, region: before.key })).digest('hex');
   const recalled = ctx.memo.recall(key);
-  if (recalled !== undefined) {
-    const memo = JSON.parse(recalled) as RegionMemo;
+  const memo = recalled === undefined ? undefined : parseMemo(recalled);
+  if (memo !== undefined) {
     await applyRegionChanges(ctx.root, memo.changes);
     if (snapshotRegion(ctx.root, o.dirs)?.key !== memo.after) throw new Error(`replaying ${o.name} as an earlier run did it gave other files than that run left`);
     for (const { stream, chunk } of memo.output) ctx.onOutput(stream, chunk);
@@ -198,6 +217,6 @@ export async function replayableStep(o: {
   if (!result.ok) return result;
   const after = snapshotRegion(ctx.root, o.dirs);
   const changes = after === undefined ? undefined : regionChanges(before, after);
-  if (after !== undefined && changes !== undefined) ctx.memo.remember(key, JSON.stringify({ changes, after: after.key, output } satisfies RegionMemo));
+  if (after !== undefined && changes !== undefined) ctx.memo.remember(key, JSON.stringify({ changes, after: after.key, output } satisfies z.input<typeof RegionMemo>));
   return result;
 }

@@ -158,6 +158,24 @@ describe('replayableStep', () => {
     await expect(replayableStep({ ctx: context(await image(), memo), name: 'presets', dirs: DIRS, identity: {}, run })).rejects.toThrow(/replaying presets/);
   });
 
+  test('a memo this mkb cannot read (another format, damaged) is not used: the step runs and remembers anew', async () => {
+    const memo = memoStore();
+    let runs = 0;
+    const run = async (c: TreeStepContext) => {
+      runs++;
+      await enable(c.root);
+      return ok(null);
+    };
+    await replayableStep({ ctx: context(await image(), memo), name: 'presets', dirs: DIRS, identity: {}, run });
+    const [key] = [...memo.values.keys()];
+    for (const damaged of ['{"changes":', JSON.stringify({ changes: { removed: [], added: [{ path: 'x', type: 'file' }] }, after: '', output: [] })]) {
+      memo.values.set(key as string, damaged);
+      expect(await replayableStep({ ctx: context(await image(), memo), name: 'presets', dirs: DIRS, identity: {}, run })).toEqual(ok(null));
+    }
+    expect(runs).toBe(3);
+    expect(JSON.parse(memo.values.get(key as string) ?? '')).toMatchObject({ changes: { removed: [] } });
+  });
+
   test('without a memo, or with a region it cannot snapshot, the step just runs', async () => {
     let runs = 0;
     const run = async () => {
