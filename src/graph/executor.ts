@@ -256,15 +256,18 @@ class Executor {
     } catch (error) {
       const dep = error instanceof CorruptBlobError ? deps.find((d) => d.digest === error.tree) : undefined;
       if (dep !== undefined) {
+        await Promise.all(views.map((release) => release()));
         await store.discardStaging(dir, layers);
         return { status: 'corrupt-dep', dep: dep.id, tree: dep.digest, failure: thrownFailure(node.id, error) as CorruptFailure };
       }
       result = { ok: false, error: thrownFailure(node.id, error) };
-    } finally {
-      for (const release of views) await release();
     }
+    // Views are outside the output directory: they come down while it is committed.
+    const released = Promise.all(views.map((release) => release()));
+    released.catch(() => undefined);
     const ms = this.#o.now() - started;
     if (!result.ok) {
+      await released;
       await store.discardStaging(dir, layers);
       this.#o.store.recordHistory(this.#history(node, computed.key, 'failed', ms));
       return this.#fail(node, result.error);
@@ -272,7 +275,9 @@ class Executor {
     let record: OutputRecord;
     try {
       record = await store.commitTree({ key: computed.key, dir, kind: kind.kind, preimage: computed.preimage, durationMs: ms, cache: !args.tainted, layers });
+      await released;
     } catch (error) {
+      await released.catch(() => undefined);
       await store.discardStaging(dir, layers);
       return this.#fail(node, thrownFailure(node.id, error));
     }

@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import { walkTree } from '../../util/walk-tree.js';
 
 /** Output compressions mkosi can actually produce (bz2/lz4/lzma parse but have no compressor). */
@@ -29,14 +30,50 @@ export async function writeTar(options: ArchiveOptions): Promise<void> {
   // tar runs the compressor itself, over an OS pipe: nothing of the stream passes through this process.
   const compressor = options.compress === undefined ? [] : [`--use-compress-program=${compressorArgv(options.compress.compression, options.compress.level).join(' ')}`];
   const { execa } = await import('execa');
-  await execa('tar', [
+  await whileFlushing(options.dest, execa('tar', [
     '--create', `--file=${options.dest}`, ...compressor, `--directory=${options.root}`, '--sort=name', '--numeric-owner',
     '--acls', '--xattrs', '--xattrs-include=*', '--sparse', '--force-local',
     '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime', '--format=pax',
     ...ARCHIVE_EXCLUDES.map((pattern) => `--exclude=${pattern}`),
     ...(options.mtime === undefined ? [] : [`--mtime=@${options.mtime}`]),
     '.',
-  ], { stdin: 'ignore', cancelSignal: options.signal });
+  ], { stdin: 'ignore', cancelSignal: options.signal }));
+}
+
+/** How often an archive being written is flushed to disk. */
+const FLUSH_INTERVAL_MS = 250;
+
+/**
+ * Runs `writing` (a process writing `dest`) while flushing what it has written so far to disk, so the
+ * store's fsync of the finished archive finds little left to write: the disk works while the compressor
+ * does, instead of after it.
+ */
+async function whileFlushing<T>(dest: string, writing: Promise<T>): Promise<T> {
+  let done = false;
+  const flushing = (async () => {
+    const file = await (async () => {
+      while (!done) {
+        const opened = await open(dest, 'r').catch(() => undefined);
+        if (opened !== undefined) return opened;
+        await new Promise((resolve) => setTimeout(resolve, FLUSH_INTERVAL_MS));
+      }
+      return undefined;
+    })();
+    try {
+      while (file !== undefined && !done) {
+        await new Promise((resolve) => setTimeout(resolve, FLUSH_INTERVAL_MS));
+        await file.datasync();
+      }
+    } finally {
+      await file?.close();
+    }
+  })();
+  try {
+    return await writing;
+  } finally {
+    done = true;
+    await flushing.catch(() => undefined);
+  }
 }
 
 
