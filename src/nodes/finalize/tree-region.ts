@@ -44,9 +44,9 @@ const MAX_LINK_HOPS = 40;
 
 /**
  * `path` (relative to the image root) with every symlinked component resolved inside the image, as a tool
- * run with --root resolves it; components that do not exist stay as written.
+ * run with --root resolves it; components that do not exist stay as written. Undefined for a symlink loop.
  */
-function resolveInImage(root: string, path: string): string {
+function resolveInImage(root: string, path: string): string | undefined {
   const pending = path.split('/').filter((c) => c !== '' && c !== '.');
   const resolved: string[] = [];
   let hops = 0;
@@ -62,7 +62,7 @@ function resolveInImage(root: string, path: string): string {
       resolved.push(component);
       continue;
     }
-    if (++hops > MAX_LINK_HOPS) throw new Error(`too many levels of symbolic links resolving /${path} in the image`);
+    if (++hops > MAX_LINK_HOPS) return undefined;
     const target = readlinkSync(`${root}/${here}`);
     if (target.startsWith('/')) resolved.length = 0;
     pending.unshift(...target.split('/').filter((c) => c !== '' && c !== '.'));
@@ -70,7 +70,7 @@ function resolveInImage(root: string, path: string): string {
   return resolved.join('/');
 }
 
-const within = (path: string, dirs: readonly string[]): boolean => dirs.some((d) => path === d || path.startsWith(`${d}/`));
+const within = (path: string | undefined, dirs: readonly string[]): boolean => path !== undefined && dirs.some((d) => path === d || path.startsWith(`${d}/`));
 
 /**
  * The region made of `dirs` (relative to the image root), or undefined when a tool reading it could read
@@ -81,7 +81,7 @@ export function snapshotRegion(root: string, dirs: readonly string[]): RegionSna
   const canonical: string[] = [];
   for (const dir of dirs) {
     const real = resolveInImage(root, dir);
-    if (real !== dir && !dirs.includes(real)) return undefined;
+    if (real === undefined || (real !== dir && !dirs.includes(real))) return undefined;
     if (!canonical.includes(real)) canonical.push(real);
   }
   canonical.sort();

@@ -77,6 +77,10 @@ describe('snapshotRegion', () => {
     await file(relative, 'etc/f.service');
     await link(relative, 'etc/systemd/system/f.service', '../../f.service');
     expect(snapshotRegion(relative, DIRS)).toBeUndefined();
+    const looped = await image();
+    await link(looped, 'etc/systemd/system/loop-a.service', 'loop-b.service');
+    await link(looped, 'etc/systemd/system/loop-b.service', 'loop-a.service');
+    expect(snapshotRegion(looped, DIRS)).toBeUndefined();
     const redirected = await tempDir();
     await file(redirected, 'opt/units/h.service');
     await link(redirected, 'usr/lib/systemd/system', '/opt/units');
