@@ -1,4 +1,4 @@
-import { mkdir, readlink, symlink, writeFile } from 'node:fs/promises';
+import { readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ok } from '../../../../src/errors/result.js';
@@ -7,20 +7,11 @@ import type { KernelModuleFilters } from '../../../../src/nodes/finalize/kernel-
 import type { ModuleInfo } from '../../../../src/nodes/finalize/kernel-modules.js';
 import type { TreeStepContext } from '../../../../src/nodes/finalize/tree-step.js';
 import { walkTree } from '../../../../src/util/walk-tree.js';
+import { file, link } from '../../../helpers/image-tree.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 
 const KVER = '6.1.0-test';
 const MODS = `usr/lib/modules/${KVER}`;
-
-async function file(root: string, path: string, content = ''): Promise<void> {
-  await mkdir(join(root, path, '..'), { recursive: true });
-  await writeFile(join(root, path), content);
-}
-
-async function link(root: string, path: string, target: string): Promise<void> {
-  await mkdir(join(root, path, '..'), { recursive: true });
-  await symlink(target, join(root, path));
-}
 
 /** A small kernel: ext4 needs jbd2 and crc16 (builtin), carl9170 needs ath and its firmware, usbcore is builtin and needs a file. */
 async function kernelTree(): Promise<string> {

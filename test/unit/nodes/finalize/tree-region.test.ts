@@ -5,19 +5,10 @@ import { ok } from '../../../../src/errors/result.js';
 import { REPLAYED, applyRegionChanges, regionChanges, replayableStep, snapshotRegion } from '../../../../src/nodes/finalize/tree-region.js';
 import type { TreeStepContext } from '../../../../src/nodes/finalize/tree-step.js';
 import type { StepMemo } from '../../../../src/nodes/types.js';
+import { file, link } from '../../../helpers/image-tree.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 
 const DIRS = ['etc/systemd/system', 'usr/lib/systemd/system', 'lib/systemd/system'];
-
-async function file(root: string, path: string, content = ''): Promise<void> {
-  await mkdir(join(root, path, '..'), { recursive: true });
-  await writeFile(join(root, path), content);
-}
-
-async function link(root: string, path: string, target: string): Promise<void> {
-  await mkdir(join(root, path, '..'), { recursive: true });
-  await symlink(target, join(root, path));
-}
 
 /** A merged-/usr image with a unit, an alias through /lib, a mask and a file outside the region. */
 async function image(): Promise<string> {
