@@ -192,23 +192,22 @@ function keptPaths(keep: string, outputDir: string, name: string): { dir: string
 async function keepAside(o: { keep: string; outputDir: string; name: string; dir: string; digest: string; signature: TreeSignature; tag: string }): Promise<boolean> {
   await mkdir(o.keep, { recursive: true });
   const kept = keptPaths(o.keep, o.outputDir, o.name);
-  // The record goes first: a kept directory without one is never used, only replaced.
-  await rm(kept.record, { force: true });
   const older = join(o.keep, `.mkb-old-${o.tag}-${basename(kept.dir)}`);
   const hadOlder = await rename(kept.dir, older).then(() => true, (e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return false;
     throw e;
   });
+  // The record before the directory: a build killed in between leaves a record without a directory, which
+  // is never used, rather than a directory nothing names.
+  const record: KeptRecord = { outputDir: resolve(o.outputDir), name: o.name, digest: o.digest, signature: o.signature };
+  const tmp = join(o.keep, `.mkb-kept-${o.tag}-${basename(kept.record)}`);
+  await writeFile(tmp, JSON.stringify(record) + '\n');
+  await rename(tmp, kept.record);
   const moved = await rename(o.dir, kept.dir).then(() => true, (e: NodeJS.ErrnoException) => {
     if (e.code === 'EXDEV') return false;
     throw e;
   });
-  if (moved) {
-    const record: KeptRecord = { outputDir: resolve(o.outputDir), name: o.name, digest: o.digest, signature: o.signature };
-    const tmp = join(o.keep, `.mkb-kept-${o.tag}-${basename(kept.record)}`);
-    await writeFile(tmp, JSON.stringify(record) + '\n');
-    await rename(tmp, kept.record);
-  }
+  if (!moved) await rm(kept.record, { force: true });
   if (hadOlder) await removeTree(older);
   return moved;
 }
@@ -283,10 +282,11 @@ async function updatePublishedTrees(o: PublishOptions, previous: PublishRecord |
   }
   const kept = o.kept;
   if (kept !== undefined && o.updateTree !== undefined && !updated.has(kept.name) && !(await isDirectory(join(o.outputDir, kept.name)))) {
-    // Out of kept/ before anything else: from staging it is removed if the update fails.
+    // Out of kept/ before anything else: from staging it is removed if the update fails. Its record after
+    // it, so that nothing but a record naming no directory is left by a build killed in between.
     const dir = join(staging, kept.name);
-    await rm(kept.record, { force: true });
     await rename(kept.dir, dir);
+    await rm(kept.record, { force: true });
     const signed = await o.updateTree({ digest: o.digest, from: kept.name, dir, previous: { digest: kept.digest, signature: kept.signature } });
     if (signed !== undefined) updated.set(kept.name, signed);
     else await rm(dir, { recursive: true, force: true });

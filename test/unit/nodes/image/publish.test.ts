@@ -274,13 +274,17 @@ describe('a directory kept aside', () => {
     expect((await findKeptTree(keep, out, 'img'))?.digest).toBe('dir2');
   });
 
-  test('a kept directory without its record is never used', async () => {
+  test('a kept directory without its record, or a record without its directory, is never used', async () => {
     const out = await tempDir();
     const keep = join(await tempDir(), 'kept');
     await publishOutput({ digest: 'dir1', outputDir: out, output: 'img', copyTree, updateTree, tag: 't' });
     await retirePublishedTrees({ outputDir: out, output: 'img', tag: 't', keep });
     const kept = await findKeptTree(keep, out, 'img');
     await rm(kept?.record ?? '');
+    expect(await findKeptTree(keep, out, 'img')).toBeUndefined();
+    await publishOutput({ digest: 'dir2', outputDir: out, output: 'img', copyTree, updateTree, tag: 't' });
+    await retirePublishedTrees({ outputDir: out, output: 'img', tag: 't', keep });
+    await rm(kept?.dir ?? '', { recursive: true });
     expect(await findKeptTree(keep, out, 'img')).toBeUndefined();
   });
 });
