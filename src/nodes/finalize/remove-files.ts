@@ -1,12 +1,12 @@
 import { rm } from 'node:fs/promises';
-import { globSync } from 'tinyglobby';
+import { pathlibGlob } from '../../util/pathlib-glob.js';
 
-/** RemoveFiles=: glob patterns relative to the image root (a leading `/` is ignored), `**` included. */
+/**
+ * RemoveFiles=: patterns relative to the image root (a leading `/` is ignored), matched as mkosi matches
+ * them (pathlib's glob: `**`, dotfiles, and symlinks, dangling ones too).
+ */
 export async function removeFiles(root: string, patterns: readonly string[]): Promise<string[]> {
-  if (patterns.length === 0) return [];
-  const matches = globSync(patterns.map((pattern) => pattern.replace(/^\/+/, '')), {
-    cwd: root, dot: true, onlyFiles: false, expandDirectories: false, followSymbolicLinks: false,
-  }).sort();
+  const matches = [...new Set(patterns.flatMap((pattern) => pathlibGlob(root, pattern.replace(/^\/+/, ''))))].sort();
   for (const match of matches) await rm(`${root}/${match}`, { recursive: true, force: true });
   return matches;
 }

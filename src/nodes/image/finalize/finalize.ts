@@ -157,7 +157,7 @@ async function finalizeTree(spec: Parameters<NodeKind<FinalizeParams>['run']>[0]
 
 export const finalizeKind: NodeKind<FinalizeParams> = {
   kind: 'finalize',
-  version: 15,
+  version: 16,
   // Package lists and skeleton trees reach this stage through the base tree's digest, the build's output through
   // the build-scripts node's; the output format does not reach it at all. The script helpers' apt settings stay keyed.
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, OUTPUT_ONLY, DISK_ONLY, BUILD_ONLY, ['WithTests'],

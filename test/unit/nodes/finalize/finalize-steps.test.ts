@@ -1,4 +1,4 @@
-import { lstat, mkdir, mkdtemp, readFile, readlink, symlink, utimes, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -63,8 +63,12 @@ describe('removeFiles', () => {
     await writeFile(join(root, 'usr/share/doc/a/README'), '');
     await writeFile(join(root, 'usr/share/doc/a/.hidden'), '');
     await writeFile(join(root, 'keep'), '');
-    const removed = await removeFiles(root, ['/usr/share/doc/**/.hidden', 'usr/share/doc/a/README']);
-    expect(removed).toEqual(['usr/share/doc/a/.hidden', 'usr/share/doc/a/README']);
+    // Symlinks match as mkosi's pathlib glob matches them, dangling ones too.
+    await symlink('README', join(root, 'usr/share/doc/a/README.link'));
+    await symlink('/nonexistent', join(root, 'usr/share/doc/a/dangling.link'));
+    const removed = await removeFiles(root, ['/usr/share/doc/**/.hidden', 'usr/share/doc/a/README', 'usr/share/doc/*/*.link']);
+    expect(removed).toEqual(['usr/share/doc/a/.hidden', 'usr/share/doc/a/README', 'usr/share/doc/a/README.link', 'usr/share/doc/a/dangling.link']);
+    expect(await readdir(join(root, 'usr/share/doc/a'))).toEqual([]);
     await expect(lstat(join(root, 'usr/share/doc/a/README'))).rejects.toThrow();
     expect((await lstat(join(root, 'keep'))).isFile()).toBe(true);
   });
