@@ -15,6 +15,7 @@ import { fnmatch } from '../../util/fnmatch.js';
 import { comparePathComponents } from '../../util/path-order.js';
 import { isModuleFile, modulePathToName, parseModinfo, resolveDependencies, selectFirmware, selectKernelModules } from './kernel-modules.js';
 import type { ModuleInfo } from './kernel-modules.js';
+import { resolveInImage } from './tree-step.js';
 import type { TreeStepContext } from './tree-step.js';
 
 const FIRMWARE = 'usr/lib/firmware';
@@ -75,25 +76,6 @@ async function firmwareFiles(root: string, value: string): Promise<string[]> {
   return [...out];
 }
 
-/** Resolves `rel` (relative to root) inside the root, as a chroot would: absolute links stay inside it. */
-async function chase(root: string, rel: string): Promise<string> {
-  const todo = parts(rel).reverse();
-  let current: string[] = [];
-  let links = 0;
-  while (todo.length > 0) {
-    const part = todo.pop() ?? '';
-    if (part === '/') current = [];
-    else if (part === '..') current.pop();
-    else {
-      const path = [...current, part].join('/');
-      const target = await readlink(join(root, path)).catch(() => undefined);
-      if (target === undefined || ++links > 40) current.push(part);
-      else todo.push(...parts(target).reverse());
-    }
-  }
-  return current.join('/');
-}
-
 /**
  * Every path a firmware file needs (relative to root): each symlink met on the way, resolved one component
  * at a time, and the file it finally leads to. A link into /etc/alternatives is replaced by a relative
@@ -114,7 +96,8 @@ async function firmwarePaths(root: string, rel: string): Promise<Result<string[]
     if (++links > 40) return err(`too many levels of symbolic links below /${rel}`);
     let target = await readlink(join(root, path));
     if (target === '/etc/alternatives' || target.startsWith('/etc/alternatives/')) {
-      const resolved = await chase(root, path);
+      const resolved = resolveInImage(root, path);
+      if (resolved === undefined) return err(`too many levels of symbolic links below /${rel}`);
       target = posix.relative(posix.dirname(`/${path}`), `/${resolved}`);
       await unlink(join(root, path));
       await symlink(target, join(root, path));
@@ -218,8 +201,8 @@ export async function filterKernel(ctx: TreeStepContext, kver: string, f: Kernel
     const st = await lstat(join(root, m)).catch(() => undefined);
     if (st === undefined) continue;
     if (st.isSymbolicLink()) {
-      const target = await chase(root, m);
-      if (await exists(join(root, target))) await rm(join(root, target), { force: true });
+      const target = resolveInImage(root, m);
+      if (target !== undefined && await exists(join(root, target))) await rm(join(root, target), { force: true });
       await unlink(join(root, m));
     } else if (st.isFile()) {
       await unlink(join(root, m));

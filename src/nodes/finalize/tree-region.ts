@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ok } from '../../errors/result.js';
 import type { Result } from '../../errors/result.js';
 import type { Failure } from '../../errors/failures.js';
+import { resolveInImage } from './tree-step.js';
 import type { TreeStepContext } from './tree-step.js';
 
 interface EntryState {
@@ -39,36 +40,6 @@ const RegionChangesSchema = z.object({
 });
 
 export type RegionChanges = z.infer<typeof RegionChangesSchema>;
-
-const MAX_LINK_HOPS = 40;
-
-/**
- * `path` (relative to the image root) with every symlinked component resolved inside the image, as a tool
- * run with --root resolves it; components that do not exist stay as written. Undefined for a symlink loop.
- */
-function resolveInImage(root: string, path: string): string | undefined {
-  const pending = path.split('/').filter((c) => c !== '' && c !== '.');
-  const resolved: string[] = [];
-  let hops = 0;
-  while (pending.length > 0) {
-    const component = pending.shift() as string;
-    if (component === '..') {
-      resolved.pop();
-      continue;
-    }
-    const here = [...resolved, component].join('/');
-    const st = lstatSync(`${root}/${here}`, { throwIfNoEntry: false });
-    if (st?.isSymbolicLink() !== true) {
-      resolved.push(component);
-      continue;
-    }
-    if (++hops > MAX_LINK_HOPS) return undefined;
-    const target = readlinkSync(`${root}/${here}`);
-    if (target.startsWith('/')) resolved.length = 0;
-    pending.unshift(...target.split('/').filter((c) => c !== '' && c !== '.'));
-  }
-  return resolved.join('/');
-}
 
 const within = (path: string | undefined, dirs: readonly string[]): boolean => path !== undefined && dirs.some((d) => path === d || path.startsWith(`${d}/`));
 

@@ -1,6 +1,7 @@
 // The shape of the finalize steps that run tools over the image tree (mkosi's run_sysusers, run_tmpfiles,
 // run_preset, run_hwdb, run_depmod, run_locale_gen, configure_ssh): a pure condition, the host tools the
 // step needs (they enter finalize's key), and the effect.
+import { lstatSync, readlinkSync } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err, ok } from '../../errors/result.js';
@@ -103,4 +104,35 @@ export async function imageHasBinary(root: string, name: string): Promise<boolea
     if (st !== undefined && (st.isSymbolicLink() || (st.isFile() && (st.mode & 0o111) !== 0))) return true;
   }
   return false;
+}
+
+const MAX_LINK_HOPS = 40;
+
+/**
+ * `path` (relative to the image root) with every symlinked component resolved inside the image, as a chroot
+ * or a tool run with --root resolves it (absolute links stay inside it); components that do not exist stay
+ * as written. Undefined for a symlink loop (more than 40 links).
+ */
+export function resolveInImage(root: string, path: string): string | undefined {
+  const pending = path.split('/').filter((c) => c !== '' && c !== '.');
+  const resolved: string[] = [];
+  let hops = 0;
+  while (pending.length > 0) {
+    const component = pending.shift() as string;
+    if (component === '..') {
+      resolved.pop();
+      continue;
+    }
+    const here = [...resolved, component].join('/');
+    const st = lstatSync(`${root}/${here}`, { throwIfNoEntry: false });
+    if (st?.isSymbolicLink() !== true) {
+      resolved.push(component);
+      continue;
+    }
+    if (++hops > MAX_LINK_HOPS) return undefined;
+    const target = readlinkSync(`${root}/${here}`);
+    if (target.startsWith('/')) resolved.length = 0;
+    pending.unshift(...target.split('/').filter((c) => c !== '' && c !== '.'));
+  }
+  return resolved.join('/');
 }
