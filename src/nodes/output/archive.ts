@@ -1,4 +1,6 @@
 import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { walkTree } from '../../util/walk-tree.js';
 
 /** Output compressions mkosi can actually produce (bz2/lz4/lzma parse but have no compressor). */
@@ -49,20 +51,15 @@ const FLUSH_INTERVAL_MS = 250;
  * does, instead of after it.
  */
 async function whileFlushing<T>(dest: string, writing: Promise<T>): Promise<T> {
-  let done = false;
+  // Aborting the wait between flushes, not only ending the loop: the archive is done as soon as `writing` is.
+  const stop = new AbortController();
   const flushing = (async () => {
-    const file = await (async () => {
-      while (!done) {
-        const opened = await open(dest, 'r').catch(() => undefined);
-        if (opened !== undefined) return opened;
-        await new Promise((resolve) => setTimeout(resolve, FLUSH_INTERVAL_MS));
-      }
-      return undefined;
-    })();
+    let file: FileHandle | undefined;
     try {
-      while (file !== undefined && !done) {
-        await new Promise((resolve) => setTimeout(resolve, FLUSH_INTERVAL_MS));
-        await file.datasync();
+      for (;;) {
+        await sleep(FLUSH_INTERVAL_MS, undefined, { signal: stop.signal });
+        file ??= await open(dest, 'r').catch(() => undefined);
+        await file?.datasync();
       }
     } finally {
       await file?.close();
@@ -71,11 +68,10 @@ async function whileFlushing<T>(dest: string, writing: Promise<T>): Promise<T> {
   try {
     return await writing;
   } finally {
-    done = true;
+    stop.abort();
     await flushing.catch(() => undefined);
   }
 }
-
 
 /** A reproducible newc cpio of `root` (sorted names, renumbered inodes), like mkosi's cpio output. */
 export async function writeCpio(options: ArchiveOptions): Promise<void> {
@@ -92,11 +88,11 @@ async function archive(options: ArchiveOptions, file: string, args: readonly str
   const dest = { stdout: { file: options.dest }, buffer: { stdout: false }, cancelSignal: options.signal } as const;
   const { execa } = await import('execa');
   if (options.compress === undefined) {
-    await execa(file, args, { ...io, ...dest });
+    await whileFlushing(options.dest, execa(file, args, { ...io, ...dest }));
     return;
   }
   const [compressor, ...compressorArgs] = compressorArgv(options.compress.compression, options.compress.level);
-  await execa(file, args, { ...io, buffer: { stdout: false }, cancelSignal: options.signal }).pipe(compressor as string, compressorArgs, dest);
+  await whileFlushing(options.dest, execa(file, args, { ...io, buffer: { stdout: false }, cancelSignal: options.signal }).pipe(compressor as string, compressorArgs, dest));
 }
 
 function compressorArgv(compression: Exclude<Compression, 'none'>, level: number): readonly string[] {
