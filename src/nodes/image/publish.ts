@@ -182,6 +182,11 @@ interface KeptRecord {
   readonly signature: TreeSignature;
 }
 
+/** A kept directory's record as written, unchecked; undefined when missing or not JSON. */
+function readKeptRecord(path: string): Promise<Partial<KeptRecord> | undefined> {
+  return readFile(path, 'utf8').then((text) => JSON.parse(text) as Partial<KeptRecord>, () => undefined);
+}
+
 /** One kept directory per published name: a later one replaces it. */
 function keptPaths(keep: string, outputDir: string, name: string): { dir: string; record: string } {
   const id = createHash('sha256').update(`${resolve(outputDir)}\0${name}`).digest('hex').slice(0, 32);
@@ -220,8 +225,7 @@ async function pruneKeptTrees(keep: string, isAlive: ((pid: number) => boolean) 
   if (isAlive !== undefined) await sweepLeftovers(keep, isAlive);
   for (const name of await readdir(keep).catch(() => [] as string[])) {
     if (!name.endsWith('.json') || name.startsWith('.')) continue;
-    const record = await readFile(join(keep, name), 'utf8').then((text) => JSON.parse(text) as Partial<KeptRecord>, () => undefined);
-    const from = record?.outputDir;
+    const from = (await readKeptRecord(join(keep, name)))?.outputDir;
     if (typeof from === 'string' && from !== outputDir && await pathExists(from)) continue;
     await rm(join(keep, name), { force: true });
     await removeTree(join(keep, name.slice(0, -'.json'.length)));
@@ -231,14 +235,10 @@ async function pruneKeptTrees(keep: string, isAlive: ((pid: number) => boolean) 
 /** The directory published as `name` into `outputDir` and kept aside since, if there is one. */
 export async function findKeptTree(keep: string, outputDir: string, name: string): Promise<KeptTree | undefined> {
   const kept = keptPaths(keep, outputDir, name);
-  try {
-    const record = JSON.parse(await readFile(kept.record, 'utf8')) as Partial<KeptRecord>;
-    if (record.outputDir !== resolve(outputDir) || record.name !== name || typeof record.digest !== 'string' || record.signature === undefined) return undefined;
-    if (!(await isDirectory(kept.dir))) return undefined;
-    return { name, ...kept, digest: record.digest, signature: record.signature };
-  } catch {
-    return undefined;
-  }
+  const record = await readKeptRecord(kept.record);
+  if (record?.outputDir !== resolve(outputDir) || record.name !== name || typeof record.digest !== 'string' || record.signature === undefined) return undefined;
+  if (!(await isDirectory(kept.dir))) return undefined;
+  return { name, ...kept, digest: record.digest, signature: record.signature };
 }
 
 /**
@@ -270,26 +270,29 @@ const isDirectory = (path: string): Promise<boolean> => lstat(path).then((s) => 
  */
 async function updatePublishedTrees(o: PublishOptions, previous: PublishRecord | undefined, staging: string): Promise<Map<string, TreeSignature>> {
   const updated = new Map<string, TreeSignature>();
-  if (o.updateTree === undefined || previous?.trees === undefined) return updated;
+  const updateTree = o.updateTree;
+  if (updateTree === undefined || previous?.trees === undefined) return updated;
+  // `dir`, in staging, updated from the tree it was published from; removed when only a fresh copy will do.
+  const update = async (name: string, dir: string, from: TreeUpdateRequest['previous']): Promise<void> => {
+    const signed = await updateTree({ digest: o.digest, from: name, dir, previous: from });
+    if (signed !== undefined) updated.set(name, signed);
+    else await rm(dir, { recursive: true, force: true });
+  };
   for (const [name, signature] of Object.entries(previous.trees)) {
     const dir = join(staging, name);
     if (!(await isDirectory(join(o.outputDir, name)))) continue;
     await rename(join(o.outputDir, name), dir);
     const survey = o.surveys?.get(name);
-    const signed = await o.updateTree({ digest: o.digest, from: name, dir, previous: { digest: previous.digest, signature, ...(survey === undefined ? {} : { survey }) } });
-    if (signed !== undefined) updated.set(name, signed);
-    else await rm(dir, { recursive: true, force: true });
+    await update(name, dir, { digest: previous.digest, signature, ...(survey === undefined ? {} : { survey }) });
   }
   const kept = o.kept;
-  if (kept !== undefined && o.updateTree !== undefined && !updated.has(kept.name) && !(await isDirectory(join(o.outputDir, kept.name)))) {
+  if (kept !== undefined && !updated.has(kept.name) && !(await isDirectory(join(o.outputDir, kept.name)))) {
     // Out of kept/ before anything else: from staging it is removed if the update fails. Its record after
     // it, so that nothing but a record naming no directory is left by a build killed in between.
     const dir = join(staging, kept.name);
     await rename(kept.dir, dir);
     await rm(kept.record, { force: true });
-    const signed = await o.updateTree({ digest: o.digest, from: kept.name, dir, previous: { digest: kept.digest, signature: kept.signature } });
-    if (signed !== undefined) updated.set(kept.name, signed);
-    else await rm(dir, { recursive: true, force: true });
+    await update(kept.name, dir, { digest: kept.digest, signature: kept.signature });
   }
   return updated;
 }
