@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ok } from '../../errors/result.js';
 import type { Result } from '../../errors/result.js';
 import type { Failure } from '../../errors/failures.js';
+import { parseJsonAs } from '../../util/parse-json.js';
 import { resolveInImage } from './tree-step.js';
 import type { TreeStepContext } from './tree-step.js';
 
@@ -145,15 +146,6 @@ const RegionMemo = z.object({
   output: z.array(z.object({ stream: z.enum(['stdout', 'stderr']), chunk: z.string() })),
 });
 
-/** A memo this mkb can replay, or undefined (another format, or damaged): then the step runs. */
-function parseMemo(text: string): z.infer<typeof RegionMemo> | undefined {
-  try {
-    const parsed = RegionMemo.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Said (as the step's output) when a step's effect is replayed instead of run. */
 export const REPLAYED = 'replayed from an earlier run over the same files';
@@ -175,7 +167,7 @@ export async function replayableStep(o: {
   if (ctx.memo === undefined || before === undefined) return o.run(ctx);
   const key = createHash('sha256').update(JSON.stringify({ step: o.name, identity: o.identity, region: before.key })).digest('hex');
   const recalled = ctx.memo.recall(key);
-  const memo = recalled === undefined ? undefined : parseMemo(recalled);
+  const memo = recalled === undefined ? undefined : parseJsonAs(RegionMemo, recalled);
   if (memo !== undefined) {
     await applyRegionChanges(ctx.root, memo.changes);
     if (snapshotRegion(ctx.root, o.dirs)?.key !== memo.after) throw new Error(`replaying ${o.name} as an earlier run did it gave other files than that run left`);
