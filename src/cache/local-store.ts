@@ -268,6 +268,15 @@ export class LocalStore implements ExecutorStore {
     void this.index.memos.put(key, { value, at: this.#o.now() });
   }
 
+  async storedFile(digest: string): Promise<string | undefined> {
+    return /^[0-9a-f]{64}$/.test(digest) && (await this.cas.has(digest)) !== undefined ? this.cas.path(digest) : undefined;
+  }
+
+  async treeEntries(digest: string, from: string): Promise<readonly ManifestEntry[]> {
+    const { storedEntries } = await import('./materialize.js');
+    return storedEntries(this.materializeOptions, digest, from);
+  }
+
   history(): HistoryEntry[] {
     return [...this.index.history.getRange()].map(({ value }) => value);
   }

@@ -1,6 +1,7 @@
 import type { NodeId } from '../errors/failures.js';
 import type { KeyPreimage, NodeKey, Sha256 } from '../graph/keys.js';
 import type { TreeLayer } from './tree-layers.js';
+import type { ManifestEntry } from './tree-manifest.js';
 import type { TreeSignature, TreeSurvey } from './update-tree.js';
 
 /** Action-cache value: what a node key produced. */
@@ -80,6 +81,10 @@ export interface ExecutorStore {
   /** What a step remembered under `key` (RunContext.memo), if the store still has it. */
   recallMemo(key: string): string | undefined;
   rememberMemo(key: string, value: string): void;
+  /** The path of a stored blob (RunContext.storedFile), if the store has it. */
+  storedFile(digest: string): Promise<string | undefined>;
+  /** The manifest entries of a stored tree's `from` subtree, relative to it (DepOutput.entries). */
+  treeEntries(digest: Sha256, from: string): Promise<readonly ManifestEntry[]>;
 }
 
 export interface TreeUpdateRequest {

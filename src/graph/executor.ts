@@ -242,6 +242,7 @@ class Executor {
           layers.push({ at, lower: { digest: dep.digest, from } });
         },
         memo: stepMemo(store, { kind: kind.kind, version: kind.version, tools: computed.preimage.tools }),
+        storedFile: (digest) => store.storedFile(digest),
         readOnlyView: async (dep, from) => {
           // Outside the output directory: a view is read, never committed.
           const scratch = await store.newStagingDir();
@@ -299,6 +300,7 @@ class Executor {
       readOnlyPath: () => store.readOnlyTree(result.digest),
       copyTo: (dest) => store.copyTree(result.digest, dest),
       exportSubtree: (from, dest) => store.exportTree(result.digest, dest, from),
+      entries: (from) => store.treeEntries(result.digest, from),
     };
   }
 

@@ -1,5 +1,6 @@
 import type { Failure, NodeId } from '../errors/failures.js';
 import type { Result } from '../errors/result.js';
+import type { ManifestEntry } from '../cache/tree-manifest.js';
 
 /** One image's settings keyed by mkosi setting name (`Packages`, `Format`, …): the `summary --json` image object. */
 export type Settings = Readonly<Record<string, unknown>>;
@@ -26,6 +27,8 @@ export interface DepOutput {
   copyTo(dest: string): Promise<void>;
   /** Writes the `from` subtree to a new directory `dest`, without making the whole tree available: for small parts. */
   exportSubtree(from: string, dest: string): Promise<void>;
+  /** What the store records of the `from` subtree's paths (relative to it, in manifest order), without reading a file. */
+  entries(from: string): Promise<readonly ManifestEntry[]>;
 }
 
 /** What the executor hands to `run`. */
@@ -56,6 +59,11 @@ export interface RunContext {
   readOnlyView(dep: DepOutput, from: string): Promise<string>;
   /** Remembers small results across builds for steps whose inputs the node's key cannot isolate (StepMemo). */
   readonly memo: StepMemo;
+  /**
+   * Where the store keeps a file by its sha256 (one an earlier output held), if it still does. Never write
+   * it, and check what is read from it: another process may collect it meanwhile.
+   */
+  storedFile(digest: string): Promise<string | undefined>;
 }
 
 /**
