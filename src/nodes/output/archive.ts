@@ -1,7 +1,12 @@
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ManifestEntry } from '../../cache/tree-manifest.js';
 import { walkTree } from '../../util/walk-tree.js';
+import { IMAGE_CHUNKS, planTarChunks } from './tar-chunks.js';
+import type { ChunkSizes } from './tar-chunks.js';
+import { FRAMING, writeTarFrames } from './tar-frames.js';
+import type { EarlierArchive, FramedResult } from './tar-frames.js';
 
 /** Output compressions mkosi can actually produce (bz2/lz4/lzma parse but have no compressor). */
 export type Compression = 'zstd' | 'xz' | 'gz' | 'none';
@@ -9,7 +14,8 @@ export type Compression = 'zstd' | 'xz' | 'gz' | 'none';
 export const COMPRESSION_SUFFIX: Readonly<Record<Compression, string>> = { zstd: '.zst', xz: '.xz', gz: '.gz', none: '' };
 
 /** Paths mkosi leaves out of archives: the contents of API file systems and temporary directories. */
-const ARCHIVE_EXCLUDES = ['./dev/*', './proc/*', './sys/*', './tmp/*', './run/*', './var/tmp/*'];
+const EXCLUDED_CONTENTS = ['dev', 'proc', 'sys', 'tmp', 'run', 'var/tmp'];
+const ARCHIVE_EXCLUDES = EXCLUDED_CONTENTS.map((dir) => `./${dir}/*`);
 
 export interface ArchiveOptions {
   readonly root: string;
@@ -22,24 +28,41 @@ export interface ArchiveOptions {
    * newer ones, as mkosi clamps: the store keeps no mtimes, so a tree's own depend on how it was stored.
    */
   readonly mtime?: number;
+  /**
+   * zstd only: the tree's stored manifest entries, to write the archive in frames of member chunks
+   * (tar-frames.ts), taking those `earlier` has from it.
+   */
+  readonly frames?: { readonly entries: readonly ManifestEntry[]; readonly earlier?: EarlierArchive | undefined; readonly sizes?: ChunkSizes };
 }
 
 /**
  * A reproducible tar of `root`: sorted members, numeric root ownership kept as in the tree, pax
  * headers without atime/ctime, xattrs and ACLs, like mkosi's tar output.
  */
-export async function writeTar(options: ArchiveOptions): Promise<void> {
+export async function writeTar(options: ArchiveOptions): Promise<FramedResult | undefined> {
+  const members = [
+    '--sort=name', '--numeric-owner', '--acls', '--xattrs', '--xattrs-include=*', '--sparse', '--force-local',
+    '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime', '--format=pax',
+    ...(options.mtime === undefined ? [] : [`--mtime=@${options.mtime}`]),
+  ];
+  if (options.frames !== undefined && options.compress?.compression === 'zstd') {
+    const { h32 } = await (await import('xxhash-wasm')).default();
+    const chunks = planTarChunks({
+      root: options.root, entries: options.frames.entries, sizes: options.frames.sizes ?? IMAGE_CHUNKS, salt: [FRAMING, ...members].join('\0'), nameHash: (name) => h32(name),
+      excluded: (path) => EXCLUDED_CONTENTS.some((dir) => path.startsWith(`${dir}/`)),
+    });
+    return whileFlushing(options.dest, writeTarFrames({
+      root: options.root, chunks, tarArgs: members, dest: options.dest, level: options.compress.level, signal: options.signal, earlier: options.frames.earlier,
+    }));
+  }
   // tar runs the compressor itself, over an OS pipe: nothing of the stream passes through this process.
   const compressor = options.compress === undefined ? [] : [`--use-compress-program=${compressorArgv(options.compress.compression, options.compress.level).join(' ')}`];
   const { execa } = await import('execa');
   await whileFlushing(options.dest, execa('tar', [
-    '--create', `--file=${options.dest}`, ...compressor, `--directory=${options.root}`, '--sort=name', '--numeric-owner',
-    '--acls', '--xattrs', '--xattrs-include=*', '--sparse', '--force-local',
-    '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime', '--format=pax',
-    ...ARCHIVE_EXCLUDES.map((pattern) => `--exclude=${pattern}`),
-    ...(options.mtime === undefined ? [] : [`--mtime=@${options.mtime}`]),
-    '.',
+    '--create', `--file=${options.dest}`, ...compressor, `--directory=${options.root}`, ...members,
+    ...ARCHIVE_EXCLUDES.map((pattern) => `--exclude=${pattern}`), '.',
   ], { stdin: 'ignore', cancelSignal: options.signal }));
+  return undefined;
 }
 
 /** How often an archive being written is flushed to disk. */

@@ -8,6 +8,9 @@ import { err } from '../../../errors/result.js';
 import type { NodeId } from '../../../errors/failures.js';
 import { clampMtimes } from '../../finalize/clamp-mtimes.js';
 import { writeCpio, writeTar } from '../../output/archive.js';
+import { FrameTable } from '../../output/tar-frames.js';
+import type { EarlierArchive } from '../../output/tar-frames.js';
+import { parseJsonAs } from '../../../util/parse-json.js';
 import type { NodeKind, RunContext, RunResult, Settings } from '../../types.js';
 import { list, num, str } from '../image-settings.js';
 import { BASE_ONLY, BUILD_ONLY, DISK_ONLY, FINALIZE_ONLY, HOST_LOCAL, RESOLUTION, RUNTIME, union } from '../irrelevant-settings.js';
@@ -33,7 +36,15 @@ async function copyIfPresent(source: string, dest: string): Promise<void> {
   });
 }
 
-async function packArchive(options: { ctx: RunContext; format: 'tar' | 'cpio'; name: string; level: number; comp: ReturnType<typeof compression>; epoch: number | undefined }): Promise<void> {
+/** The frames of the image's last zstd tar (tar-frames.ts), while the store still has that archive. */
+async function earlierArchive(ctx: RunContext, memo: string): Promise<EarlierArchive | undefined> {
+  const text = ctx.memo.recall(memo);
+  const table = text === undefined ? undefined : parseJsonAs(FrameTable, text);
+  const path = table === undefined ? undefined : await ctx.storedFile(table.archive);
+  return table === undefined || path === undefined ? undefined : { table, path };
+}
+
+async function packArchive(options: { ctx: RunContext; image: string; format: 'tar' | 'cpio'; name: string; level: number; comp: ReturnType<typeof compression>; epoch: number | undefined }): Promise<void> {
   const { ctx, format } = options;
   const tree = ctx.deps[0];
   if (tree === undefined) throw new Error('output without a tree');
@@ -42,7 +53,18 @@ async function packArchive(options: { ctx: RunContext; format: 'tar' | 'cpio'; n
     ...(options.comp === 'none' ? {} : { compress: { compression: options.comp, level: options.level } }),
   };
   if (format === 'tar') {
-    await writeTar({ root: await ctx.readOnlyView(tree, 'root'), ...target, ...(options.epoch === undefined ? {} : { mtime: options.epoch }) });
+    const root = await ctx.readOnlyView(tree, 'root');
+    if (options.comp !== 'zstd') {
+      await writeTar({ root, ...target, ...(options.epoch === undefined ? {} : { mtime: options.epoch }) });
+      return;
+    }
+    // The image's next tar is the one most like this one: its frames are remembered per image and name.
+    const memo = `tar-frames:${options.image}:${options.name}:${options.level}`;
+    const [entries, earlier] = await Promise.all([tree.entries('root'), earlierArchive(ctx, memo)]);
+    const written = await writeTar({ root, ...target, ...(options.epoch === undefined ? {} : { mtime: options.epoch }), frames: { entries, earlier } });
+    if (written === undefined) return;
+    ctx.memo.remember(memo, JSON.stringify(written.table));
+    if (written.reused > 0) ctx.output('stdout', `tar: ${written.reused} of ${written.total} zstd frames taken from the image's last archive\n`);
     return;
   }
   // cpio has no mtime clamp of its own: clamp a private copy.
@@ -55,7 +77,7 @@ async function packArchive(options: { ctx: RunContext; format: 'tar' | 'cpio'; n
 
 export const outputKind: NodeKind<OutputParams> = {
   kind: 'output',
-  version: 6,
+  version: 7,
   irrelevantSettings: union(RUNTIME, HOST_LOCAL, DISK_ONLY, RESOLUTION, BASE_ONLY, BUILD_ONLY, FINALIZE_ONLY.filter((n) => !READ_HERE.has(n)),
     // Where the output is published, not what it is.
     ['OutputDirectory', 'OutputMode']),
@@ -70,7 +92,9 @@ export const outputKind: NodeKind<OutputParams> = {
     const format = str(spec.settings, 'Format');
     const comp = compression(spec.settings);
     return [...(list(spec.settings, 'PostOutputScripts').length > 0 ? ['bwrap'] : []),...(format === 'tar' ? ['tar'] : format === 'cpio' ? ['cpio'] : []),
-      ...(format === 'tar' || format === 'cpio' ? [comp === 'gz' ? 'gzip' : comp === 'none' ? [] : comp].flat() : [])];
+      ...(format === 'tar' || format === 'cpio' ? [comp === 'gz' ? 'gzip' : comp === 'none' ? [] : comp].flat() : []),
+      // A zstd tar is written chunk by chunk, by a script (tar-frames.ts).
+      ...(format === 'tar' && comp === 'zstd' ? ['bash', 'tail', 'truncate'] : [])];
   },
   async run(spec, ctx) {
     const s = spec.settings;
@@ -91,7 +115,7 @@ export const outputKind: NodeKind<OutputParams> = {
       if (list(s, 'PostOutputScripts').length > 0) await ctx.writableTree(tree, { from: 'root', at: name });
       else await ctx.reuseTree(tree, { from: 'root', at: name });
     } else {
-      await packArchive({ ctx, format, name, level: num(s, 'CompressLevel') ?? 3, comp: compression(s), epoch });
+      await packArchive({ ctx, image: spec.image, format, name, level: num(s, 'CompressLevel') ?? 3, comp: compression(s), epoch });
     }
     // Only the small out/ and meta/ parts of the finalized tree: a directory output never needs the rest here.
     const side = join(ctx.outDir, '.finalized');

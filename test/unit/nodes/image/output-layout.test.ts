@@ -1,11 +1,13 @@
 // The output node's published layout, with a finalize tree made by hand: names, what SHA256SUMS covers,
 // the manifests and the `<Output>` symlink, as mkosi 27.1 lays them out.
+import { createHash } from 'node:crypto';
 import { cp, lstat, mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { outputKind } from '../../../../src/nodes/image/output/output.js';
 import type { Settings } from '../../../../src/nodes/types.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
+import { treeEntries } from '../../../helpers/tree-entries.js';
 
 async function finalizedTree(options: { packages: boolean }): Promise<string> {
   const tree = await tempDir();
@@ -20,9 +22,18 @@ async function finalizedTree(options: { packages: boolean }): Promise<string> {
   return tree;
 }
 
-async function runOutput(settings: Settings, options = { packages: true }): Promise<string> {
-  const tree = await finalizedTree(options);
+/** What one output run may share with the next: the store's memos and blobs, and the finalized tree. */
+interface Store {
+  readonly memos: Map<string, string>;
+  readonly blobs: Map<string, string>;
+  readonly tree?: string;
+  readonly said: string[];
+}
+
+async function runOutput(settings: Settings, options: { packages: boolean; store?: Store } = { packages: true }): Promise<string> {
+  const tree = options.store?.tree ?? await finalizedTree(options);
   const outDir = await tempDir();
+  const store = options.store;
   // The store's views of the finalized tree, as plain copies (what the node may see is the same).
   const copy = (from: string, dest: string) => cp(join(tree, from), dest, { recursive: true, verbatimSymlinks: true });
   const subtree = async (_dep: unknown, { from, at }: { from: string; at: string }) => {
@@ -30,9 +41,13 @@ async function runOutput(settings: Settings, options = { packages: true }): Prom
     return join(outDir, at);
   };
   const result = await outputKind.run({ kind: 'output', image: 'main', settings, params: { tree: 'main/finalize' } }, {
-    node: 'main/output', outDir, root: '/nonexistent', signal: new AbortController().signal, output: () => undefined, progress: () => undefined,
-    memo: { recall: () => undefined, remember: () => undefined },
-    deps: [{ id: 'main/finalize', kind: 'finalize', digest: 'd', readOnlyPath: async () => tree, copyTo: (dest) => copy('.', dest), exportSubtree: copy }],
+    node: 'main/output', outDir, root: '/nonexistent', signal: new AbortController().signal, output: (_stream, chunk) => store?.said.push(chunk), progress: () => undefined,
+    memo: { recall: (key) => store?.memos.get(key), remember: (key, value) => store?.memos.set(key, value) },
+    storedFile: (digest) => Promise.resolve(store?.blobs.get(digest)),
+    deps: [{
+      id: 'main/finalize', kind: 'finalize', digest: 'd', readOnlyPath: async () => tree, copyTo: (dest) => copy('.', dest), exportSubtree: copy,
+      entries: (from) => treeEntries(join(tree, from)),
+    }],
     writableTree: subtree,
     reuseTree: async (dep, at) => {
       await subtree(dep, at);
@@ -74,6 +89,20 @@ describe('output layout', () => {
     expect((await readdir(out)).sort()).toEqual(['small_1.0', 'small_1.0.SHA256SUMS', 'small_1.0.manifest']);
     expect((await lstat(join(out, 'small_1.0'))).isDirectory()).toBe(true);
     expect(await readFile(join(out, 'small_1.0.SHA256SUMS'), 'utf8')).toBe('');
+  });
+
+  test('tar: the next archive of the image takes the frames of the last one the store still has', async () => {
+    const store = { memos: new Map<string, string>(), blobs: new Map<string, string>(), tree: await finalizedTree({ packages: true }), said: [] as string[] };
+    const first = join(await runOutput(SMALL, { packages: true, store }), 'small_1.0.tar.zst');
+    expect(store.said).toEqual([]);
+    const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+    // Without the archive (collected from the store) nothing is taken.
+    await runOutput(SMALL, { packages: true, store });
+    expect(store.said).toEqual([]);
+    store.blobs.set(await sha256(first), first);
+    const second = join(await runOutput(SMALL, { packages: true, store }), 'small_1.0.tar.zst');
+    expect(store.said).toEqual(["tar: 1 of 1 zstd frames taken from the image's last archive\n"]);
+    expect(await sha256(second)).toBe(await sha256(first));
   });
 
   test('an image without packages gets no manifests, as with mkosi', async () => {
