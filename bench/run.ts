@@ -1,11 +1,10 @@
 // `npm run bench [-- --quick] [--only ID,…] [--rounds N]`: measures mkb against mkosi 27.1 side by
 // side (alternating runs, ratios of pairs) and mkb's micro benchmarks; writes bench/results/ and the README table.
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { execa } from 'execa';
+import { HOST_PACKAGES, installPackages } from '../src/host/host-packages.js';
 import { ensureMkosi, repoRoot } from '../test/support/mkosi.js';
 import { runAlternately } from './harness/alternate.js';
 import { withoutHosts } from './harness/without-hosts.js';
@@ -18,17 +17,8 @@ import { measureNoopGraph } from './noop-graph.js';
 import { buildScenarios } from './scenarios/builds.js';
 import { configLoadScenario } from './scenarios/config-load.js';
 
-/** Host tools the harness itself needs (GNU time; debootstrap for mkosi's tools tree), by the package that ships them. */
-const HOST_TOOLS: Readonly<Record<string, string>> = { '/usr/bin/time': 'time', '/usr/sbin/debootstrap': 'debootstrap' };
-
-/** Installs the missing host tools with apt. */
-async function ensureHostTools(): Promise<void> {
-  const missing = Object.entries(HOST_TOOLS).filter(([path]) => !existsSync(path)).map(([, pkg]) => pkg);
-  if (missing.length === 0) return;
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await execa('apt-get', ['update'], { env, stdio: 'inherit' });
-  await execa('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env, stdio: 'inherit' });
-}
+/** What the harness itself needs beside mkb's host packages: GNU time, and debootstrap for mkosi's tools tree. */
+const HARNESS_PACKAGES = ['time', 'debootstrap'] as const;
 
 async function main(): Promise<void> {
   const options = new Command('bench')
@@ -44,7 +34,7 @@ async function main(): Promise<void> {
   const wanted = (id: string): boolean => only === undefined || only.has(id);
   const log = (line: string): void => console.log(line);
 
-  await ensureHostTools();
+  await installPackages([...HOST_PACKAGES, ...HARNESS_PACKAGES], log);
   await ensureMkosi();
 
   // The build scenarios share one workspace, made (and both package caches warmed) by the first that runs.

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
+import { MissingProgramError } from '../host/host-packages.js';
 
 /** Extended attributes per relative path ('.' for the root), values base64. */
 export type TreeXattrs = ReadonlyMap<string, Readonly<Record<string, string>>>;
@@ -49,7 +50,7 @@ export function parseGetfattr(output: string, root: string): Map<string, Record<
  * capabilities would make images that differ from what was built.
  */
 export async function readTreeXattrs(root: string): Promise<TreeXattrs> {
-  if (!existsSync(GETFATTR)) throw new Error(`${GETFATTR} is missing: mkb needs it to store extended attributes (install the Debian package 'attr')`);
+  if (!existsSync(GETFATTR)) throw new MissingProgramError(GETFATTR, 'store extended attributes');
   const { execa } = await import('execa');
   const r = await execa(GETFATTR, ['--absolute-names', '--no-dereference', '--recursive', '--physical', '--dump', '--match=-', '--encoding=base64', root], { reject: false, stdin: 'ignore' });
   if (r.exitCode !== 0 && r.stdout === '') throw new Error(`getfattr failed on ${root}: ${r.stderr}`);
@@ -59,7 +60,7 @@ export async function readTreeXattrs(root: string): Promise<TreeXattrs> {
 /** Restores extended attributes into a materialized tree with one setfattr process. */
 export async function writeTreeXattrs(root: string, xattrs: ReadonlyArray<readonly [path: string, attrs: Readonly<Record<string, string>>]>): Promise<void> {
   if (xattrs.length === 0) return;
-  if (!existsSync(SETFATTR)) throw new Error(`${SETFATTR} is missing: mkb needs it to restore extended attributes (install the Debian package 'attr')`);
+  if (!existsSync(SETFATTR)) throw new MissingProgramError(SETFATTR, 'restore extended attributes');
   const dump = xattrs.map(([path, attrs]) => [
     `# file: ${escapeName(path)}`,
     ...Object.entries(attrs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => `${escapeName(name)}=0s${value}`),

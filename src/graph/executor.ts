@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CorruptBlobError } from '../cache/corrupt-blob-error.js';
+import { MissingProgramError, missingProgramHint } from '../host/host-packages.js';
 import type { TreeLayer } from '../cache/tree-layers.js';
 import type { ExecutorStore, OutputRecord } from '../cache/types.js';
 import type { Failure, NodeId } from '../errors/failures.js';
@@ -66,6 +67,7 @@ const MAX_CORRUPT_RETRIES = 2;
 /** An exception out of a kind or the store, as a failure of that node (a corrupt dependency blob is typed). */
 function thrownFailure(node: NodeId, error: unknown): Failure {
   if (error instanceof CorruptBlobError) return { code: 'CACHE_CORRUPT', node, digest: error.digest, path: error.path };
+  if (error instanceof MissingProgramError) return { code: 'TOOL_MISSING', node, tool: error.program, hint: missingProgramHint(error.program) };
   return { code: 'NODE_FAILED', node, message: error instanceof Error ? error.message : String(error), hint: 'an I/O error, or a bug in mkb' };
 }
 

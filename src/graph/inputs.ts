@@ -5,6 +5,7 @@ import type { AnyNodeKind } from '../nodes/types.js';
 import type { KeyPreimage, NodeKey, Sha256 } from './keys.js';
 import { keyOf, keyPreimage } from './keys.js';
 import type { PlannedNode } from './types.js';
+import { missingProgramHint } from '../host/host-packages.js';
 
 /**
  * Describes input paths (relative to root) and everything under an input directory: each path's type, mode
@@ -49,7 +50,7 @@ export async function computeKey(options: {
   for (const tool of [...kind.tools(node.spec)].sort()) {
     const identity = await environment.tools(tool);
     if (identity === undefined) {
-      return err({ code: 'TOOL_MISSING', node: id, tool, hint: `install ${tool} on the host or use a tools tree (ToolsTree=)` });
+      return err({ code: 'TOOL_MISSING', node: id, tool, hint: missingProgramHint(tool) });
     }
     tools[tool] = identity;
   }

@@ -4,6 +4,7 @@ import { FakeKind } from '../helpers/fake-kind.js';
 import { openTestStore } from '../helpers/test-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import type { BuildEvent } from '../../src/report/events.js';
+import { MissingProgramError } from '../../src/host/host-packages.js';
 
 async function setup(options: ConstructorParameters<typeof FakeKind>[0] = {}) {
   const kind = new FakeKind(options);
@@ -197,6 +198,19 @@ describe('executor', () => {
     const second = run(p, { kinds: [kind.kind], store });
     (await kind.next('a')).succeed();
     expect(outcomes(await second)).toEqual({ a: 'built' });
+    await store.close();
+  });
+
+  test('a program missing on the host is TOOL_MISSING naming its package; another exception is NODE_FAILED', async () => {
+    const { kind, store } = await setup();
+    const build = run(plan([kind.kind], [kind.node('a'), kind.node('b')]), { kinds: [kind.kind], store, jobs: 2 });
+    (await kind.next('a')).crash(new MissingProgramError('/usr/bin/getfattr', 'store extended attributes'));
+    (await kind.next('b')).crash(new Error('EIO: i/o error'));
+    const result = await build;
+    expect(result.failures).toEqual(expect.arrayContaining([
+      { code: 'TOOL_MISSING', node: 'a', tool: '/usr/bin/getfattr', hint: expect.stringContaining("Debian package 'attr'") as unknown },
+      { code: 'NODE_FAILED', node: 'b', message: 'EIO: i/o error', hint: 'an I/O error, or a bug in mkb' },
+    ]));
     await store.close();
   });
 

@@ -18,6 +18,8 @@ export interface Invocation {
   readonly ctx: RunContext;
   succeed(files?: Readonly<Record<string, string>>): void;
   fail(message?: string): void;
+  /** Ends the run by throwing `error`, as a kind's bug or an I/O error would. */
+  crash(error: unknown): void;
 }
 
 export interface FakeKindOptions {
@@ -95,8 +97,8 @@ export class FakeKind {
     this.startOrder.push(ctx.node);
     this.running++;
     this.maxRunning = Math.max(this.maxRunning, this.running);
-    const done = new Deferred<RunResult>();
-    const finish = (result: RunResult): void => {
+    const done = new Deferred<RunResult | { readonly thrown: unknown }>();
+    const finish = (result: RunResult | { readonly thrown: unknown }): void => {
       if (done.settled) return;
       this.running--;
       done.resolve(result);
@@ -108,6 +110,7 @@ export class FakeKind {
         void writeFiles(ctx.outDir, files).then(() => finish({ ok: true, value: null }));
       },
       fail: (message = 'fake failure') => finish({ ok: false, error: { code: 'NODE_FAILED', node: ctx.node, message } }),
+      crash: (error) => finish({ thrown: error }),
     };
     if (auto) invocation.succeed();
     else {
@@ -118,7 +121,10 @@ export class FakeKind {
       if (waiter !== undefined) waiter.resolve(invocation);
       else this.#pending.set(ctx.node, [...(this.#pending.get(ctx.node) ?? []), invocation]);
     }
-    return done.promise;
+    return done.promise.then((result) => {
+      if ('thrown' in result) throw result.thrown;
+      return result;
+    });
   }
 }
 

@@ -1,44 +1,23 @@
 // Global setup of the integration project: installs the host packages the integration tests need
 // and fetches mkosi 27.1. It never skips silently: a missing prerequisite fails the run with a
 // message naming it, unless MKB_SKIP_INTEGRATION=1 asked to skip the whole project.
-import { execa } from 'execa';
+import { HOST_PACKAGES, installPackages } from '../../src/host/host-packages.js';
 import { ensureMkosi, mkosiCacheDir } from '../support/mkosi.js';
 
 /**
- * Debian packages the integration tests use: python3 runs mkosi (its `summary` needs nothing else),
- * apt and dpkg fetch and unpack it, the keyring verifies the sid index; bubblewrap runs package managers and
- * scripts in namespaces, apt-utils builds local repositories (apt-ftparchive). systemd (sysusers, tmpfiles,
- * systemctl) and udev (systemd-hwdb) are the tools finalize runs over images; binutils assembles a test
- * kernel module; systemd-container has systemd-nspawn (`mkb shell`, `mkb boot`); mkosi 27.1 identifies an
+ * Debian packages the integration tests use beside mkb's own (HOST_PACKAGES): python3 runs mkosi (its
+ * `summary` needs nothing else), binutils assembles a test kernel module, and mkosi 27.1 identifies an
  * installed kernel's type with python3-pefile (kernel-modules.test.ts builds an image with a kernel).
  */
-export const HOST_PACKAGES = [
-  'python3', 'apt', 'dpkg', 'debian-archive-keyring', 'ca-certificates', 'bubblewrap', 'apt-utils', 'attr', 'cpio', 'zstd', 'xz-utils',
-  'systemd', 'udev', 'binutils', 'systemd-container', 'python3-pefile',
-] as const;
+const TEST_PACKAGES = ['python3', 'binutils', 'python3-pefile'] as const;
 
 export const skipIntegration = (): boolean => process.env['MKB_SKIP_INTEGRATION'] === '1';
 
-async function missingPackages(names: readonly string[]): Promise<string[]> {
-  const missing: string[] = [];
-  for (const name of names) {
-    const r = await execa('dpkg-query', ['-W', '-f=${db:Status-Status}', name], { reject: false });
-    if (r.exitCode !== 0 || r.stdout.trim() !== 'installed') missing.push(name);
-  }
-  return missing;
-}
-
 async function installHostPackages(): Promise<void> {
-  const missing = await missingPackages(HOST_PACKAGES);
-  if (missing.length === 0) return;
-  const env = { DEBIAN_FRONTEND: 'noninteractive' };
-  const update = await execa('apt-get', ['update'], { reject: false, all: true, env });
-  if (update.exitCode !== 0) {
-    throw new Error(`integration setup: \`apt-get update\` failed; the integration tests need network access to the Debian archive.\n${update.all}`);
-  }
-  const install = await execa('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { reject: false, all: true, env });
-  if (install.exitCode !== 0) {
-    throw new Error(`integration setup: \`apt-get install ${missing.join(' ')}\` failed.\n${install.all}`);
+  try {
+    await installPackages([...HOST_PACKAGES, ...TEST_PACKAGES], (line) => console.log(`integration setup: ${line}`));
+  } catch (error) {
+    throw new Error(`integration setup: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
