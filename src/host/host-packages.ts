@@ -36,9 +36,10 @@ export function packageOfProgram(program: string): string | undefined {
 /** What to tell a user whose host lacks `program`. */
 export function missingProgramHint(program: string): string {
   const pkg = packageOfProgram(program);
+  // Not "or use ToolsTree=": builds run host tools, whatever the configuration says.
   return pkg === undefined
-    ? `install ${basename(program)} on the host or use a tools tree (ToolsTree=)`
-    : `install the Debian package '${pkg}' (\`apt-get install ${pkg}\`, or \`npm run host-packages\` for all mkb needs), or use a tools tree (ToolsTree=)`;
+    ? `install ${basename(program)} on the host`
+    : `install the Debian package '${pkg}' (\`apt-get install ${pkg}\`, or \`npm run host-packages\` for all mkb needs)`;
 }
 
 /** A program mkb needs is not on the host: a node fails with TOOL_MISSING, not as a bug. */

@@ -11,8 +11,8 @@ describe('host packages', () => {
 
   test('the hint for a missing program names its package and the command that installs it', () => {
     expect(missingProgramHint('/usr/bin/setfattr')).toBe(
-      "install the Debian package 'attr' (`apt-get install attr`, or `npm run host-packages` for all mkb needs), or use a tools tree (ToolsTree=)");
-    expect(missingProgramHint('mkfs.nothing')).toBe('install mkfs.nothing on the host or use a tools tree (ToolsTree=)');
+      "install the Debian package 'attr' (`apt-get install attr`, or `npm run host-packages` for all mkb needs)");
+    expect(missingProgramHint('mkfs.nothing')).toBe('install mkfs.nothing on the host');
   });
 
   test('no program is listed under two packages', () => {
