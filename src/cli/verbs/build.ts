@@ -41,6 +41,15 @@ function retireReplacedTrees(o: { settings: Settings; root: string; tag: string;
   return retirePublishedTrees({ ...publishedAs(o.settings, o.root), tag: o.tag, keep: o.keep, isAlive: o.isAlive });
 }
 
+/** Settings of the main image that mkb reads but does not act on yet: the build goes on, and says so. */
+export function unappliedSettings(main: Settings): { message: string; hint: string }[] {
+  const toolsTree = str(main, 'ToolsTree');
+  return toolsTree === undefined ? [] : [{
+    message: `ToolsTree=${toolsTree} is not used: mkb does not build or use tools trees yet, so this build runs the host's programs`,
+    hint: '`npm run host-packages` installs them; mkosi 27.1 would run the tools tree\'s',
+  }];
+}
+
 export async function buildVerb(ctx: VerbContext): Promise<number> {
   const flags: BuildFlags = ctx.buildFlags ?? { dryRun: false };
   const loaded = await loadForVerb(ctx);
@@ -91,6 +100,7 @@ export async function buildVerb(ctx: VerbContext): Promise<number> {
       ...(flags.jobs === undefined ? {} : { jobs: flags.jobs }),
       ...(ctx.parsed.rerunBuildScripts ? { force: rerun } : {}),
       onNodeStart: survey,
+      warnings: unappliedSettings(main),
       afterBuild: async ({ result, store }) => {
         if (ctx.parsed.rerunBuildScripts) {
           ctx.io.err(`reran the build scripts (${[...rerun].join(', ')}); the outputs are left as they are\n`);

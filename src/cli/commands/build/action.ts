@@ -36,6 +36,8 @@ export interface BuildActionOptions {
   readonly force?: ReadonlySet<string>;
   /** Called when a node starts to build (not for one served from the cache): work to start beside it. */
   readonly onNodeStart?: (node: string) => void;
+  /** Said before anything is planned, as the build's warnings. */
+  readonly warnings?: readonly { readonly message: string; readonly hint?: string }[];
 }
 
 /** The engine part of `mkb build`: plan → (dry run | execute) → exit status. */
@@ -43,6 +45,7 @@ export async function buildAction(options: BuildActionOptions, runtime: EngineRu
   const reporter = await makeReporter({ name: options.reporter, profile: options.profile, runtime });
   const warn = (message: string, hint?: string): void =>
     reporter.on({ type: 'warning', t: 0, message, ...(hint === undefined ? {} : { hint }) });
+  for (const w of options.warnings ?? []) warn(w.message, w.hint);
   const store = await openStore({ cacheDir: options.cacheDir, cacheDirectory: options.cacheDirectory, runtime, warn });
   try {
     const planned = typeof options.planInput === 'function' ? options.planInput(store) : ok(options.planInput);

@@ -37,6 +37,16 @@ describe('engine command actions', () => {
     expect(again.stderr()).not.toContain('building (');
   });
 
+  test('the warnings it is given come first, in a dry run too', async () => {
+    const f = await fixture();
+    const rt = fakeRuntime();
+    const warnings = [{ message: 'ToolsTree=/t is not used', hint: 'install the host packages' }];
+    expect(await buildAction({ planFile: f.planFile, cacheDir: f.cacheDir, failureMode: 'no-new', dryRun: true, reporter: 'json', warnings }, rt)).toBe(0);
+    const [first, ...listing] = rt.stdout().split('\n');
+    expect(JSON.parse(first ?? '')).toEqual({ type: 'warning', t: 0, message: 'ToolsTree=/t is not used', hint: 'install the host packages' });
+    expect(listing.join('\n')).toContain('3 nodes:');
+  });
+
   test('--dry-run prints each node with its state and why, and builds nothing', async () => {
     const f = await fixture();
     await buildAction({ planFile: f.planFile, cacheDir: f.cacheDir, failureMode: 'no-new', dryRun: false, reporter: 'json' }, fakeRuntime());
