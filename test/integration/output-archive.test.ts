@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { link, lstat, lutimes, mkdir, mkdtemp, readFile, symlink, utimes, writeFile } from 'node:fs/promises';
+import { link, lstat, lutimes, mkdir, mkdtemp, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -131,6 +131,24 @@ describe('archives', () => {
       expect(fresh.reused).toBe(0);
       expect(await sha256(`${root}.2.tar.zst`)).toBe(await sha256(`${root}.3.tar.zst`));
       expect(again.table.archive).toBe(await sha256(`${root}.2.tar.zst`));
+    });
+
+    test('the chunk script never reads the caller\'s ~/.bashrc, which bash does for a top-level `bash -c` on a socket', async () => {
+      // Node gives a child its stdin as a socketpair, and bash takes that for rshd; without SHLVL it is top-level.
+      const home = await tempDir();
+      const marker = join(home, 'bashrc-ran');
+      await writeFile(join(home, '.bashrc'), `touch ${marker}\n`);
+      const saved = { HOME: process.env['HOME'], SHLVL: process.env['SHLVL'] };
+      process.env['HOME'] = home;
+      delete process.env['SHLVL'];
+      try {
+        const root = await imageTree();
+        await framed(root, `${root}.tar.zst`);
+      } finally {
+        if (saved.HOME !== undefined) process.env['HOME'] = saved.HOME;
+        if (saved.SHLVL !== undefined) process.env['SHLVL'] = saved.SHLVL;
+      }
+      await expect(stat(marker)).rejects.toThrow(/ENOENT/);
     });
 
     test('a frame of the last archive that is not what its table says is compressed again', async () => {

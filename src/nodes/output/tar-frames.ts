@@ -85,7 +85,9 @@ export async function writeTarFrames(o: {
     const tar = `${o.dest}.chunk-${index}.tar`;
     const frame = `${o.dest}.frame-${index}`;
     try {
-      await execa('bash', ['-c', CHUNK_SCRIPT, 'chunk', ...o.tarArgs], {
+      // --norc: a top-level `bash -c` whose stdin is a socket (Node gives children socketpairs) takes itself for
+      // one started by rshd and reads ~/.bashrc, which costs whatever the user's bashrc costs on every chunk.
+      await execa('bash', ['--norc', '-c', CHUNK_SCRIPT, 'chunk', ...o.tarArgs], {
         input: chunk.names.join('\0') + '\0', encoding: 'buffer', cancelSignal: signal,
         env: { MKB_ROOT: o.root, MKB_TAR: tar, MKB_FRAME: frame, MKB_LEVEL: `${o.level}`, MKB_LAST: chunk.last ? '1' : '' },
       });
