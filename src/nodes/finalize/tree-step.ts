@@ -75,7 +75,7 @@ export async function runHostTool(ctx: TreeStepContext, argv: readonly string[],
   const r = await runTool({
     argv: ['bwrap', '--die-with-parent', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-net', ...MINIMAL_ROOT,
       '--bind', ctx.root, BUILDROOT, ...overHost, '--', ...argv],
-    env: o.env, signal: ctx.signal, onOutput: ctx.onOutput, missingHint: 'install bubblewrap',
+    env: o.env, signal: ctx.signal, onOutput: ctx.onOutput,
   });
   if (r.ok) return ok(null);
   if (r.error.code === 'COMMAND_FAILED' && r.error.exitCode !== null && (o.alsoSuccessful ?? []).includes(r.error.exitCode)) return ok(null);

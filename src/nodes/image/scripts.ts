@@ -168,7 +168,7 @@ async function runInSandbox(o: RunScriptsOptions, sources: readonly [string, str
         ...roBinds.flatMap(([from, to]) => ['--ro-bind', from, to]), ...(chroot ? [] : helpers.flatMap(([from, to, how]) => [`--${how}`, from, to])),
         '--ro-bind', script, scriptPath(o.stage),
         '--chdir', SANDBOX.src, '--', scriptPath(o.stage), ...(o.args ?? scriptArguments(o.stage))],
-      env: chroot ? { ...hostEnv, ...CHROOT_ENV } : hostEnv, signal: o.signal, onOutput: o.onOutput, missingHint: 'install bubblewrap',
+      env: chroot ? { ...hostEnv, ...CHROOT_ENV } : hostEnv, signal: o.signal, onOutput: o.onOutput,
     });
     // The mount points a chroot script or mkosi-chroot needed are not part of the image.
     if (o.buildroot !== undefined && !workExisted) await rm(join(o.buildroot, 'work'), { recursive: true, force: true });

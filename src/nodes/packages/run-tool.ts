@@ -1,6 +1,7 @@
 // Runs one external tool with execa and an explicit environment (DESIGN.md §6): nothing of the caller's
 // environment leaks in except the allow-listed variables the caller passes as a value (STYLE.md R4).
 import { err, ok } from '../../errors/result.js';
+import { missingProgramHint } from '../../host/host-packages.js';
 import type { Result } from '../../errors/result.js';
 import type { PackageFailure } from './package-failure.js';
 
@@ -31,7 +32,7 @@ export interface RunToolOptions {
   readonly signal?: AbortSignal;
   /** Streams output as it arrives (node logs). */
   readonly onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
-  /** Hint shown when the tool is not installed. */
+  /** Hint shown when the tool is not installed; by default, the Debian package that ships it (host-packages.ts). */
   readonly missingHint?: string;
 }
 
@@ -64,7 +65,7 @@ export async function runTool(options: RunToolOptions): Promise<Result<ToolOutpu
   if (r.exitCode === 0) return ok({ stdout: r.stdout, stderr: r.stderr });
   const cause = (r as { cause?: unknown }).cause;
   if (r.exitCode === undefined && cause instanceof Error && (cause as NodeJS.ErrnoException).code === 'ENOENT') {
-    return err({ code: 'TOOL_MISSING', tool: file, hint: options.missingHint ?? `install the Debian package that provides ${file}` });
+    return err({ code: 'TOOL_MISSING', tool: file, hint: options.missingHint ?? missingProgramHint(file) });
   }
   return err({
     code: 'COMMAND_FAILED', argv: options.argv, exitCode: r.exitCode ?? null, signal: r.signal ?? null,

@@ -36,7 +36,7 @@ export async function runInRoot(options: RunInRootOptions): Promise<Result<ToolO
   const backend = options.backend ?? await detectSandboxBackend(options.env);
   return runTool({
     argv: sandboxArgv(options, backend), env: options.env,
-    missingHint: backend === 'bwrap' ? 'install bubblewrap' : 'install util-linux (unshare) or bubblewrap',
+    ...(backend === 'bwrap' ? {} : { missingHint: 'install util-linux (unshare) or bubblewrap' }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.onOutput === undefined ? {} : { onOutput: options.onOutput }),
   });

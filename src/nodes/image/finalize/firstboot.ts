@@ -78,7 +78,7 @@ export async function runFirstboot(root: string, options: { settings: Settings; 
   if (!settings.ok) return settings;
   if (settings.value.length === 0) return ok(null);
   const args = settings.value.map((s) => `--${s.option}=${s.value}`);
-  const r = await runTool({ argv: ['systemd-firstboot', `--root=${root}`, '--force', ...args], env: NODE_ENV, signal: options.signal, missingHint: 'install systemd on the host' });
+  const r = await runTool({ argv: ['systemd-firstboot', `--root=${root}`, '--force', ...args], env: NODE_ENV, signal: options.signal });
   if (!r.ok) return r;
   if (options.credentials) await writeFirstbootCredentials(root, settings.value);
   return ok(null);

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { missingProgramHint } from '../../../../src/host/host-packages.js';
 import { outputTail, runTool, toolEnvironment } from '../../../../src/nodes/packages/run-tool.js';
 
 describe('tool environment', () => {
@@ -29,6 +30,14 @@ describe('runTool', () => {
   test('a missing binary is TOOL_MISSING with the hint', async () => {
     expect(await runTool({ argv: ['mkb-no-such-tool'], env, missingHint: 'install it' }))
       .toEqual({ ok: false, error: { code: 'TOOL_MISSING', tool: 'mkb-no-such-tool', hint: 'install it' } });
+  });
+
+  test('without a hint, a missing program is named with the Debian package that ships it', async () => {
+    // A PATH with nothing on it: bwrap is missing whatever the host has.
+    const empty = { ...env, PATH: '/nonexistent' };
+    expect(await runTool({ argv: ['bwrap', '--version'], env: empty }))
+      .toEqual({ ok: false, error: { code: 'TOOL_MISSING', tool: 'bwrap', hint: missingProgramHint('bwrap') } });
+    expect(missingProgramHint('bwrap')).toContain("'bubblewrap'");
   });
 
   test('outputTail keeps the last non-empty lines, indented', () => {

@@ -39,7 +39,6 @@ export async function addLocalRepository(options: AddLocalRepositoryOptions): Pr
   if (count === 0) return ok(0);
   const index = await runTool({
     argv: ['apt-ftparchive', 'packages', '.'], env: options.env, cwd: options.repository,
-    missingHint: 'install the Debian package apt-utils (it ships apt-ftparchive)',
   });
   if (!index.ok) return index;
   await writeFile(join(options.repository, 'Packages'), index.value.stdout);

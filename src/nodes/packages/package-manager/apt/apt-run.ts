@@ -84,7 +84,7 @@ export async function runApt(ctx: AptContext, prepared: PreparedApt, options: Ru
     ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
     ...(ctx.onOutput === undefined ? {} : { onOutput: ctx.onOutput }),
   };
-  if (options.root === undefined) return runTool({ ...common, missingHint: 'install the Debian packages apt and dpkg' });
+  if (options.root === undefined) return runTool(common);
   return runInRoot({
     ...common, mode: 'host', root: options.root, network: options.network ?? true,
     ...(ctx.sandbox === undefined ? {} : { backend: ctx.sandbox }),
