@@ -1,4 +1,4 @@
-// The Debian packages whose programs mkb runs on the host when no tools tree (ToolsTree=) provides them,
+// The Debian packages whose programs mkb runs on the host (it uses no tools tree, whatever ToolsTree= says),
 // by program: one list for the hints of missing tools, `npm run host-packages` and the test setup.
 import { basename } from 'node:path';
 
